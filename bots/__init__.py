@@ -1,0 +1,1 @@
+"""Platform adapters: verify, parse, render and send, one module per platform."""

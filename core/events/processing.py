@@ -1,0 +1,106 @@
+"""Processing stored events: one transaction each, in order per sender."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from tortoise.transactions import in_transaction
+
+from core.conversation.engine import Engine
+from core.conversation.service import run_turn
+from core.events import service as events
+from core.events.models import EventStatus, InboundEvent
+from core.messages import IgnoredEvent, Incoming, Reply
+from core.metrics import Metrics
+from core.outbox import service as outbox
+from core.runtime import Runtime
+from core.users.models import Identity
+
+log = logging.getLogger(__name__)
+
+Parser = Callable[[InboundEvent], Incoming]
+
+
+@dataclass(frozen=True, slots=True)
+class Pipeline:
+    engine: Engine
+    runtime: Runtime
+    parsers: Mapping[str, Parser]
+    metrics: Metrics
+    # Replies held back per channel, e.g. SMS waits for the TwiML answer window.
+    reply_hold: Mapping[str, timedelta] = field(default_factory=dict)
+
+
+async def process(pipeline: Pipeline, event_pk: int) -> list[int]:
+    """Process this event and any older pending ones of its sender; return outbox ids."""
+    head = await InboundEvent.get_or_none(id=event_pk)
+    if head is None:
+        return []
+    created: list[int] = []
+    for pk in await events.pending_before(head.channel, head.sender, event_pk):
+        created += await _process_one(pipeline, pk, head.channel)
+    return created
+
+
+async def _process_one(pipeline: Pipeline, pk: int, channel: str) -> list[int]:
+    now = pipeline.runtime.clock()
+    started = time.perf_counter()
+    try:
+        async with in_transaction():
+            event = await InboundEvent.select_for_update().get(id=pk)
+            if event.status != EventStatus.PENDING:
+                return []
+            created = await _answer(pipeline, event)
+    except Exception as exc:
+        log.exception("event %s failed", pk)
+        if await events.record_failure(pk, repr(exc), now,
+                                       pipeline.runtime.settings.event_max_attempts):
+            await _apologise(pipeline, pk)
+        await pipeline.metrics.count("events_processed_total", channel=channel, outcome="error")
+        return []
+    await pipeline.metrics.observe("event_processing_seconds", time.perf_counter() - started,
+                                   channel=channel)
+    return created
+
+
+async def _answer(pipeline: Pipeline, event: InboundEvent) -> list[int]:
+    now = pipeline.runtime.clock()
+    event.processed_at = now
+    try:
+        msg = pipeline.parsers[event.channel](event)
+    except IgnoredEvent as why:
+        event.status, event.last_error = EventStatus.IGNORED, str(why)
+        await event.save(update_fields=["status", "last_error", "processed_at"])
+        await pipeline.metrics.count("events_processed_total", channel=event.channel,
+                                     outcome="ignored")
+        return []
+    result = await run_turn(pipeline.engine, pipeline.runtime, msg, f"ev:{event.id}", now)
+    hold = pipeline.reply_hold.get(event.channel, timedelta(0))
+    message = await outbox.enqueue(
+        result.identity, result.replies, f"ev:{event.id}:reply", now,
+        reply_context=msg.reply_context, in_reply_to_id=event.id,
+        delay=max(event.received_at + hold - now, timedelta(0)),
+    )
+    event.status = EventStatus.DONE
+    if result.user is None:
+        # Before consent we keep only the platform identity, not what was said.
+        event.payload = {"redacted": "no consent"}
+    await event.save(update_fields=["status", "processed_at", "payload"])
+    await pipeline.metrics.count("events_processed_total", channel=event.channel, outcome="done")
+    return [message.id] if message else []
+
+
+async def _apologise(pipeline: Pipeline, pk: int) -> None:
+    """Tell the sender we could not handle their message, once it is dead-lettered."""
+    event = await InboundEvent.get(id=pk)
+    identity = await Identity.get_or_none(channel=event.channel, external_id=event.sender)
+    if identity is None:
+        return
+    user = await identity.user
+    t = pipeline.runtime.catalogs.translator(user.locale if user else "en")
+    text = t("Sorry, something went wrong with your last message. Please try again later.")
+    await outbox.enqueue(identity, [Reply(text)], f"ev:{pk}:apology", pipeline.runtime.clock())

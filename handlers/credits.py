@@ -1,0 +1,28 @@
+"""The citizen's balance: credits, CO2e avoided, and what they logged today and this week."""
+
+from __future__ import annotations
+
+from core.conversation.router import Router, Turn
+from core.diary import service as diary
+from core.messages import Button, Reply
+from handlers.diary_text import kg_text
+
+router = Router()
+
+
+@router.intent("balance", words={
+    "en": ["balance", "credits", "my credits", "points", "score"],
+    "th": ["ยอด", "เครดิต", "คะแนน", "ยอดเครดิต", "เครดิตของฉัน"],
+    "hi": ["बैलेंस", "क्रेडिट", "अंक", "मेरे क्रेडिट", "शेष"]})
+async def balance(turn: Turn) -> list[Reply]:
+    assert turn.user is not None
+    s = await diary.summarize(turn.user, turn.now)
+    t = turn.t
+    text = "\n".join([
+        t("Your green credits: {credits}", credits=s.balance),
+        t("CO2e avoided so far: {kg} kg", kg=kg_text(turn, s.co2e_avoided_g)),
+        t("Today: {kg} kg in {entries} entries", kg=kg_text(turn, s.grams_today),
+          entries=s.entries_today),
+        t("This week: {kg} kg", kg=kg_text(turn, s.grams_week)),
+    ])
+    return [Reply(text, buttons=(Button(t("Log waste"), "log"), Button(t("Menu"), "menu")))]

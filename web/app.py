@@ -1,0 +1,39 @@
+"""create_app(settings): the FastAPI application, with everything built in its lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from bots.channels import open_channels
+from core.db import close_db, open_db
+from core.metrics import Metrics
+from core.queue import open_queue
+from core.runtime import Runtime
+from core.settings import Settings
+from web import health, webhooks
+from web.deps import WebDeps
+
+
+def create_app(settings: Settings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await open_db(settings.database_url)
+        queue = open_queue(settings.redis_url) if settings.redis_url else None
+        channels = await open_channels(settings)
+        app.state.deps = WebDeps(settings, Runtime.build(settings), queue, Metrics(queue),
+                                 channels)
+        try:
+            yield
+        finally:
+            await channels.close()
+            if queue is not None:
+                await queue.aclose()
+            await close_db()
+
+    app = FastAPI(title="WasteNexus", lifespan=lifespan)
+    app.include_router(webhooks.router)
+    app.include_router(health.router)
+    return app

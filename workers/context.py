@@ -1,0 +1,54 @@
+"""What jobs share, built once when a worker starts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from arq.connections import ArqRedis
+
+from bots.channels import Channels, open_channels
+from core.conversation.engine import Engine
+from core.db import close_db, open_db
+from core.events.processing import Pipeline
+from core.metrics import Metrics
+from core.runtime import Runtime
+from core.settings import Settings
+from handlers import build_router
+
+
+@dataclass(frozen=True, slots=True)
+class JobDeps:
+    settings: Settings
+    pipeline: Pipeline
+    channels: Channels
+    queue: ArqRedis
+
+    @property
+    def metrics(self) -> Metrics:
+        return self.pipeline.metrics
+
+
+def build_pipeline(settings: Settings, channels: Channels, metrics: Metrics) -> Pipeline:
+    hold = {"sms": timedelta(milliseconds=settings.sms_twiml_wait_ms)}
+    return Pipeline(Engine(build_router()), Runtime.build(settings), channels.parsers, metrics,
+                    hold)
+
+
+async def startup(ctx: dict[str, Any]) -> None:
+    settings: Settings = ctx["settings"]
+    if ctx.get("own_db", True):
+        await open_db(settings.database_url)
+    channels = await open_channels(settings)
+    queue: ArqRedis = ctx["redis"]
+    ctx["deps"] = JobDeps(settings, build_pipeline(settings, channels, Metrics(queue)),
+                          channels, queue)
+
+
+async def shutdown(ctx: dict[str, Any]) -> None:
+    deps: JobDeps | None = ctx.get("deps")
+    if deps is not None:
+        await deps.channels.close()
+    if ctx.get("own_db", True):
+        await close_db()
