@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from decimal import Decimal
 
 from core.events.models import InboundEvent
-from core.messages import Incoming, Kind, Reply
+from core.messages import Incoming, Kind, Location, Reply
 from core.outbox.models import OutboundMessage
 
 CHANNEL = "console"
@@ -14,8 +15,12 @@ CHANNEL = "console"
 
 def parse(event: InboundEvent) -> Incoming:
     payload = event.payload
+    where = None
+    if "lat" in payload and "lon" in payload:
+        where = Location(Decimal(str(payload["lat"])), Decimal(str(payload["lon"])))
     return Incoming(channel=CHANNEL, sender=event.sender, event_id=event.event_id,
                     kind=Kind(payload.get("kind", "text")), text=payload.get("text", ""),
+                    data=payload.get("data", ""), location=where,
                     language_hint=payload.get("lang", ""))
 
 

@@ -17,10 +17,13 @@ from web import health, webhooks
 from web.deps import WebDeps
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: Settings, *, manage_db: bool = True) -> FastAPI:
+    """The app; manage_db=False when the caller has already opened the database."""
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await open_db(settings.database_url)
+        if manage_db:
+            await open_db(settings.database_url)
         queue = open_queue(settings.redis_url) if settings.redis_url else None
         channels = await open_channels(settings)
         app.state.deps = WebDeps(settings, Runtime.build(settings), queue, Metrics(queue),
@@ -31,7 +34,8 @@ def create_app(settings: Settings) -> FastAPI:
             await channels.close()
             if queue is not None:
                 await queue.aclose()
-            await close_db()
+            if manage_db:
+                await close_db()
 
     app = FastAPI(title="WasteNexus", lifespan=lifespan)
     app.include_router(webhooks.router)

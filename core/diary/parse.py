@@ -29,6 +29,8 @@ _TABLE = str.maketrans("๐๑๒๓๔๕๖๗๘๙०१२३४५६७�
                        "\u093c\u200b\u200c\u200d\u2060\ufeff")
 _GROUPED = re.compile(r"(?<![0-9])[0-9]+(?:,[0-9]+)+")
 _SPACES = re.compile(r"\s+")
+_LATIN = frozenset("abcdefghijklmnopqrstuvwxyz")
+_DEVANAGARI = frozenset(map(chr, (*range(0x900, 0x964), *range(0x970, 0x980))))
 
 
 def normalise(text: str) -> str:
@@ -50,9 +52,9 @@ def _pattern(text: str) -> re.Pattern[str]:
     return re.compile(unicodedata.normalize("NFC", text).translate(_TABLE))
 
 
-_WORDS = {"half": Decimal("0.5"), "ครึ่ง": Decimal("0.5"), "आधा": Decimal("0.5"),
-          "आधी": Decimal("0.5"), "आधे": Decimal("0.5"), "डेढ": Decimal("1.5"),
-          "ढाई": Decimal("2.5")}
+_WORDS = {normalise(word): Decimal(value) for word, value in (  # only before a unit
+    ("half", "0.5"), ("ครึ่ง", "0.5"), ("आधा", "0.5"), ("आधी", "0.5"), ("आधे", "0.5"),
+    ("डेढ़", "1.5"), ("ढाई", "2.5"))}
 _QTY = _pattern(rf"(?P<num>(?<![a-z0-9.])(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+))"
                 rf"|(?<![a-z{_DEV}])(?P<word>half(?: an?)?|ครึ่ง|आधा|आधी|आधे|डेढ़|ढाई)")
 _UNIT_FORMS = {
@@ -138,27 +140,19 @@ def _index(lexicon: Lexicon) -> tuple[_Alias, ...]:
     for code, words in lexicon.methods.items():
         for word in words:
             codes = methods.setdefault(normalise(word), [])
-            codes.extend([code] if code not in codes else [])
+            if code not in codes:
+                codes.append(code)
     return (*(_Alias(t, (c,), False, any(n in t for n in nouns))
               for t, c in categories.items() if t),
             *(_Alias(t, tuple(cs), True, False) for t, cs in methods.items() if t))
 
 
-def _latin(char: str) -> bool:
-    return "a" <= char <= "z"
-
-
-def _devanagari(char: str) -> bool:
-    return "\u0900" <= char <= "\u0963" or "\u0970" <= char <= "\u097f"
-
-
 def _bounded(text: str, start: int, end: int) -> bool:
     before = text[start - 1] if start else " "
     after = text[end] if end < len(text) else " "
-    if (_latin(text[start]) and _latin(before)) or (
-            _devanagari(text[start]) and _devanagari(before)):
+    if {text[start], before} <= _LATIN or {text[start], before} <= _DEVANAGARI:
         return False
-    return not (_latin(text[end - 1]) and (_latin(after) or after in "'’"))
+    return not (text[end - 1] in _LATIN and (after in _LATIN or after in "'’"))
 
 
 def _hits(text: str, aliases: Sequence[_Alias]) -> list[_Hit]:
