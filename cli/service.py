@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 
 import uvicorn
 from arq.worker import Worker
+from redis.exceptions import RedisError
 from rich.console import Console
 
 from core.db import close_db, migrate_db, open_db
@@ -15,9 +17,12 @@ from core.factors.service import seed_factor_sets
 from core.queue import start_embedded_redis
 from core.settings import Settings
 from web.app import create_app
+from workers.context import shutdown
 from workers.settings import worker_options
 
 log = logging.getLogger(__name__)
+# Longest wait between attempts to reach a Redis that went away.
+REDIS_RETRY_MAX_S = 30.0
 
 
 def migrate(settings: Settings, _: argparse.Namespace | None = None) -> int:
@@ -49,8 +54,34 @@ def worker(settings: Settings, _: argparse.Namespace | None = None) -> int:
     if not settings.redis_url:
         Console().print("[red]REDIS_URL is not set; `wastenexus run` starts an embedded one.[/]")
         return 2
-    Worker(**worker_options(settings)).run()
+    asyncio.run(work_forever(settings))
     return 0
+
+
+async def work_forever(settings: Settings) -> None:
+    """Run the arq worker; when Redis goes away, wait and start again instead of exiting."""
+    await open_db(settings.database_url)
+    try:
+        await _restart_on_redis_loss(settings)
+    finally:
+        await close_db()
+
+
+async def _restart_on_redis_loss(settings: Settings) -> None:
+    pause = 1.0
+    while True:
+        work = Worker(**worker_options(settings, own_db=False))
+        try:
+            await work.async_run()
+            return
+        except (RedisError, OSError) as exc:
+            log.warning("worker lost Redis (%s); restarting in %.0f s", exc, pause)
+        finally:
+            with contextlib.suppress(RedisError, OSError):
+                await work.close()
+            await shutdown(work.ctx)
+        await asyncio.sleep(pause)
+        pause = min(pause * 2, REDIS_RETRY_MAX_S)
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:

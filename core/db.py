@@ -46,11 +46,12 @@ def ensure_sqlite_dir(database_url: str) -> None:
 
 async def open_db(database_url: str) -> None:
     ensure_sqlite_dir(database_url)
-    await Tortoise.init(config=tortoise_config(database_url))
+    # The global fallback lets request and job tasks use what the lifespan task opened.
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
 
 
 async def close_db() -> None:
-    await connections.close_all()
+    await Tortoise.close_connections()
 
 
 async def migrate_db(database_url: str) -> None:

@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     outbound_max_attempts: int = 8
 
     worker_concurrency: int = Field(default=20, ge=1)
+    # arq cancels a job after this; a crashed worker's job re-runs this + 10 s later
+    # (PLATFORMS.md D). A turn or a send takes well under a second.
+    job_timeout_seconds: int = 60
+    # A webhook that cannot store its event within this answers 503, so the platform retries.
+    store_timeout_seconds: float = 5.0
 
     @property
     def line_enabled(self) -> bool:

@@ -47,8 +47,10 @@ async def startup(ctx: dict[str, Any]) -> None:
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
-    deps: JobDeps | None = ctx.get("deps")
-    if deps is not None:
-        await deps.channels.close()
+    """Close what startup opened; safe to call twice."""
+    deps: JobDeps | None = ctx.pop("deps", None)
+    if deps is None:
+        return
+    await deps.channels.close()
     if ctx.get("own_db", True):
         await close_db()

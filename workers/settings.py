@@ -12,15 +12,12 @@ from core.settings import Settings
 from workers import jobs
 from workers.context import shutdown, startup
 
-# Seconds a job may run before arq cancels it; a turn or a send takes well under one.
-JOB_TIMEOUT = 60
-
 
 class WorkerSettings:
     functions: ClassVar = [
-        func(jobs.process_event, name=JOB_PROCESS_EVENT, timeout=JOB_TIMEOUT, max_tries=3),
-        func(jobs.send_outbound, name=JOB_SEND, timeout=JOB_TIMEOUT, max_tries=3),
-        func(jobs.notify_throttled, name=JOB_THROTTLE_NOTICE, timeout=JOB_TIMEOUT),
+        func(jobs.process_event, name=JOB_PROCESS_EVENT, max_tries=3),
+        func(jobs.send_outbound, name=JOB_SEND, max_tries=3),
+        func(jobs.notify_throttled, name=JOB_THROTTLE_NOTICE),
     ]
     on_startup = startup
     on_shutdown = shutdown
@@ -36,8 +33,8 @@ def worker_options(settings: Settings, *, own_db: bool = True, burst: bool = Fal
     every = settings.sweep_interval_seconds
     return {
         "functions": WorkerSettings.functions,
-        "cron_jobs": [cron(jobs.sweep, second=set(range(0, 60, every)), run_at_startup=True,
-                           timeout=JOB_TIMEOUT)],
+        "cron_jobs": [cron(jobs.sweep, second=set(range(0, 60, every)), run_at_startup=True)],
+        "job_timeout": settings.job_timeout_seconds,
         "on_startup": WorkerSettings.on_startup,
         "on_shutdown": WorkerSettings.on_shutdown,
         "keep_result": WorkerSettings.keep_result,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -40,9 +41,10 @@ async def ingest(intake: Intake, channel: str, raws: list[events.RawEvent],
                                        intake.settings.flood_window_seconds)
         status = EventStatus.PENDING if verdict.allowed else EventStatus.THROTTLED
         try:
-            event = await events.store(channel, raw.event_id, raw.sender, raw.payload, now,
-                                       status)
-        except Exception as exc:
+            async with asyncio.timeout(intake.settings.store_timeout_seconds):
+                event = await events.store(channel, raw.event_id, raw.sender, raw.payload,
+                                           now, status)
+        except Exception as exc:  # whatever the cause, an unstored event is not acknowledged
             raise StoreFailed(repr(exc)) from exc
         outcome = "duplicate" if event is None else status.value
         await intake.metrics.count("inbound_events_total", channel=channel, outcome=outcome)
