@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import logging
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
+from typing import cast
 
 from prometheus_client.core import CounterMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.exposition import generate_latest
@@ -42,7 +43,7 @@ class Metrics:
 
     async def _hincr(self, key: str, field: str, amount: int) -> None:
         if self.redis is not None:
-            await self.redis.hincrby(key, field, amount)
+            await cast(Awaitable[int], self.redis.hincrby(key, field, amount))
 
     async def _safely(self, work: object) -> None:
         try:
@@ -57,10 +58,10 @@ class Metrics:
         if self.redis is not None:
             for key in sorted(await self.redis.keys(f"{PREFIX}:*")):
                 name = key.decode().split(":", 3)[3]
-                raw = await self.redis.hgetall(key)
+                raw = await cast(Awaitable[dict[bytes, bytes]], self.redis.hgetall(key))
                 kind = key.decode().split(":")[2]
                 families.append(_counter(name, raw) if kind == "c" else _histogram(name, raw))
-        return generate_latest(_Fixed(families))  # type: ignore[arg-type]
+        return generate_latest(_Fixed(families))
 
 
 class _Fixed:

@@ -50,7 +50,7 @@ class Engine:
             return (name, tuple(args)) if name in self.router.intents else ("stale", ())
         if msg.kind is Kind.TEXT:
             return self.router.match_words(msg.text)
-        name = KIND_INTENTS.get(msg.kind)
+        name = KIND_INTENTS.get(msg.kind, "unsupported")
         if msg.kind is Kind.LOCATION and (turn.state.flow, turn.state.step) in self.router.steps:
             return None
         return (name, ()) if name in self.router.intents else ("unsupported", ())

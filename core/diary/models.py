@@ -3,16 +3,19 @@
 from tortoise import fields
 from tortoise.models import Model
 
+from core.factors.models import EmissionFactor, WasteCategory
+from core.users.models import User
+
 
 class DiaryEntry(Model):
     id = fields.BigIntField(primary_key=True)
     key = fields.CharField(max_length=120, unique=True)  # idempotency key
-    user = fields.ForeignKeyField("wastenexus.User", related_name="diary",
-                                  on_delete=fields.CASCADE)
-    category = fields.ForeignKeyField("wastenexus.WasteCategory", related_name="entries",
-                                      on_delete=fields.RESTRICT)
-    factor = fields.ForeignKeyField("wastenexus.EmissionFactor", related_name="entries",
-                                    on_delete=fields.RESTRICT)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "wastenexus.User", related_name="diary", on_delete=fields.CASCADE)
+    category: fields.ForeignKeyRelation[WasteCategory] = fields.ForeignKeyField(
+        "wastenexus.WasteCategory", related_name="entries", on_delete=fields.RESTRICT)
+    factor: fields.ForeignKeyRelation[EmissionFactor] = fields.ForeignKeyField(
+        "wastenexus.EmissionFactor", related_name="entries", on_delete=fields.RESTRICT)
     method = fields.CharField(max_length=32)
     quantity = fields.DecimalField(max_digits=10, decimal_places=3)
     unit = fields.CharField(max_length=8)  # g, kg or pcs, as the user gave it

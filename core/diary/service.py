@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from zoneinfo import ZoneInfo
 
-from tortoise.functions import Count, Sum
+from tortoise.functions import Count, Function, Sum
+from tortoise.queryset import QuerySet
 
 from core.diary.models import DiaryEntry
 from core.factors.credits import entry_credits
@@ -111,13 +112,15 @@ async def summarize(user: User, now: datetime) -> Summary:
     today = local_date(now, user.timezone)
     week_start = today - timedelta(days=today.weekday())
     live = DiaryEntry.filter(user=user, undone_at=None)
-    total = await live.annotate(s=Sum("co2e_avoided_g")).first().values_list("s", flat=True)
-    day = await live.filter(local_date=today).annotate(
-        g=Sum("grams"), n=Count("id")).first().values("g", "n")
-    week = await live.filter(local_date__gte=week_start).annotate(
-        g=Sum("grams")).first().values_list("g", flat=True)
-    return Summary(
-        balance=await ledger.balance(user.id), co2e_avoided_g=int(total or 0),
-        grams_today=int(day["g"] or 0) if day else 0, grams_week=int(week or 0),
-        entries_today=int(day["n"] or 0) if day else 0,
-    )
+    total = await _totals(live, co2e=Sum("co2e_avoided_g"))
+    day = await _totals(live.filter(local_date=today), grams=Sum("grams"), entries=Count("id"))
+    week = await _totals(live.filter(local_date__gte=week_start), grams=Sum("grams"))
+    return Summary(balance=await ledger.balance(user.id), co2e_avoided_g=total["co2e"],
+                   grams_today=day["grams"], grams_week=week["grams"],
+                   entries_today=day["entries"])
+
+
+async def _totals(query: QuerySet[DiaryEntry], **aggregates: Function) -> dict[str, int]:
+    """Aggregates over a query as integers; an empty query sums to 0."""
+    row = await query.annotate(**aggregates).first().values(*aggregates)
+    return {name: int((row or {}).get(name) or 0) for name in aggregates}

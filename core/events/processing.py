@@ -18,7 +18,7 @@ from core.messages import IgnoredEvent, Incoming, Reply
 from core.metrics import Metrics
 from core.outbox import service as outbox
 from core.runtime import Runtime
-from core.users.models import Identity
+from core.users.models import Identity, User
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ async def _apologise(pipeline: Pipeline, pk: int) -> None:
     identity = await Identity.get_or_none(channel=event.channel, external_id=event.sender)
     if identity is None:
         return
-    user = await identity.user
+    user = await User.get_or_none(id=identity.user_id) if identity.user_id else None  # type: ignore[attr-defined]
     t = pipeline.runtime.catalogs.translator(user.locale if user else "en")
     text = t("Sorry, something went wrong with your last message. Please try again later.")
     await outbox.enqueue(identity, [Reply(text)], f"ev:{pk}:apology", pipeline.runtime.clock())

@@ -25,8 +25,8 @@ class FactorSet(Model):
 
 class WasteCategory(Model):
     id = fields.BigIntField(primary_key=True)
-    factor_set = fields.ForeignKeyField("wastenexus.FactorSet", related_name="categories",
-                                        on_delete=fields.CASCADE)
+    factor_set: fields.ForeignKeyRelation[FactorSet] = fields.ForeignKeyField(
+        "wastenexus.FactorSet", related_name="categories", on_delete=fields.CASCADE)
     code = fields.CharField(max_length=40)
     position = fields.IntField(default=0)
     names: dict = fields.JSONField()  # locale -> name
@@ -44,8 +44,8 @@ class WasteCategory(Model):
 
 class EmissionFactor(Model):
     id = fields.BigIntField(primary_key=True)
-    category = fields.ForeignKeyField("wastenexus.WasteCategory", related_name="factors",
-                                      on_delete=fields.CASCADE)
+    category: fields.ForeignKeyRelation[WasteCategory] = fields.ForeignKeyField(
+        "wastenexus.WasteCategory", related_name="factors", on_delete=fields.CASCADE)
     method = fields.CharField(max_length=32)
     position = fields.IntField(default=0)
     # kg CO2e emitted per kg of waste by this method; null where no factor is known.

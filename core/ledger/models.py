@@ -3,13 +3,15 @@
 from tortoise import fields
 from tortoise.models import Model
 
+from core.users.models import User
+
 
 class LedgerEntry(Model):
     """One credit movement. Rows are only ever inserted."""
 
     id = fields.BigIntField(primary_key=True)
-    user = fields.ForeignKeyField("wastenexus.User", related_name="ledger",
-                                  on_delete=fields.CASCADE)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "wastenexus.User", related_name="ledger", on_delete=fields.CASCADE)
     # Gapless per user: two concurrent appends collide on (user, seq) instead of drifting.
     seq = fields.IntField()
     amount = fields.IntField()

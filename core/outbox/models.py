@@ -5,6 +5,9 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from core.events.models import InboundEvent
+from core.users.models import Identity
+
 
 class OutboundStatus(StrEnum):
     PENDING = "pending"
@@ -18,12 +21,13 @@ class OutboundMessage(Model):
     id = fields.BigIntField(primary_key=True)
     key = fields.CharField(max_length=120, unique=True)  # idempotency key
     channel = fields.CharField(max_length=16)
-    identity = fields.ForeignKeyField("wastenexus.Identity", related_name="outbox",
-                                      on_delete=fields.CASCADE)
+    identity: fields.ForeignKeyRelation[Identity] = fields.ForeignKeyField(
+        "wastenexus.Identity", related_name="outbox", on_delete=fields.CASCADE)
     replies: list = fields.JSONField()
     reply_context: dict = fields.JSONField(default=dict)
-    in_reply_to = fields.ForeignKeyField("wastenexus.InboundEvent", related_name="replies",
-                                         null=True, on_delete=fields.SET_NULL)
+    in_reply_to: fields.ForeignKeyNullableRelation[InboundEvent] = fields.ForeignKeyField(
+        "wastenexus.InboundEvent", related_name="replies", null=True,
+        on_delete=fields.SET_NULL)
     status = fields.CharEnumField(OutboundStatus, max_length=16, default=OutboundStatus.PENDING)
     parts_sent = fields.IntField(default=0)
     platform_ids: list = fields.JSONField(default=list)

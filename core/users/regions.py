@@ -285,7 +285,7 @@ def _exact_matches(variants: list[str], pool: list[Province]) -> list[Province]:
                 if p not in hits:
                     hits.append(p)
     for v in variants:
-        hits = spaced.get(v) or compact.get(_compact(v))
+        hits = spaced.get(v) or compact.get(_compact(v)) or []
         if hits:
             # The bundled data has no ambiguous key (a test checks it); a caller's own data
             # might, in which case every province it names is returned.

@@ -53,6 +53,6 @@ def guess_region(locale: str, channel: str, sender: str) -> str:
     """A first guess at TH or IN, from a phone number's country or the language."""
     if channel == "sms":
         region = region_of(sender)
-        if region in REGION_TIMEZONES:
+        if region is not None and region in REGION_TIMEZONES:
             return region
     return {"th": "TH", "hi": "IN"}.get(locale, "")

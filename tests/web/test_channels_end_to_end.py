@@ -48,7 +48,8 @@ async def test_sms_reply_comes_back_as_twiml(settings: Settings, fake: FakePlatf
         response = await client.post("/webhooks/twilio/sms", content=body, headers=headers)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/xml")
-    assert "<Message>" in response.text and "1 I agree" in response.text
+    # A +66 number is greeted in Thai: the consent menu's first choice is "I agree".
+    assert "<Message>" in response.text and "1 ยอมรับ" in response.text
     assert fake.calls("twilio", "messages") == []
     event = await InboundEvent.get()
     assert event.status == EventStatus.DONE and event.sender == "+66812345678"
