@@ -18,6 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
     for command in (run, serve):
         command.add_argument("--host", default="127.0.0.1")
         command.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     sub.add_parser("worker", help="the arq worker")
     sub.add_parser("migrate", help="apply database migrations")
     sub.add_parser("seed", help="load factor sets and other reference data")

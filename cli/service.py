@@ -46,7 +46,11 @@ def seed(settings: Settings, _: argparse.Namespace | None = None) -> int:
 
 
 def serve(settings: Settings, args: argparse.Namespace) -> int:
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    if args.workers > 1:  # separate processes each build their app from the environment
+        uvicorn.run("web.asgi:app", factory=True, host=args.host, port=args.port,
+                    workers=args.workers, log_level="info")
+    else:
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
     return 0
 
 

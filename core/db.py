@@ -19,9 +19,20 @@ MODEL_MODULES = [
 ]
 
 
+# asyncpg's pool defaults to 5 connections (PLATFORMS.md E); webhooks under load wait on
+# that, so each process may open up to this many unless the URL says otherwise.
+PG_POOL_MAX = 20
+
+
+def with_pool_size(database_url: str) -> str:
+    if not database_url.startswith(("postgres://", "asyncpg://")) or "maxsize=" in database_url:
+        return database_url
+    return database_url + ("&" if "?" in database_url else "?") + f"maxsize={PG_POOL_MAX}"
+
+
 def tortoise_config(database_url: str) -> dict[str, Any]:
     return {
-        "connections": {"default": database_url},
+        "connections": {"default": with_pool_size(database_url)},
         "apps": {
             "wastenexus": {
                 "models": MODEL_MODULES,

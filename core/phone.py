@@ -30,13 +30,21 @@ def region_of(e164: str) -> str | None:
 
 
 def mask(phone: str) -> str:
-    """Keep the country prefix and last 3 digits only: +66•••••678."""
+    """Keep the country code and last 3 digits only: +66•••••678."""
     digits = [c for c in phone if c.isdigit()]
     if len(digits) <= 5:
         return "•" * len(digits)
-    head = "+" + "".join(digits[:2]) if phone.startswith("+") else ""
-    hidden = len(digits) - (2 if head else 0) - 3
+    code = _country_code_length(phone) if phone.startswith("+") else 0
+    hidden = len(digits) - code - 3
+    head = "+" + "".join(digits[:code]) if code else ""
     return head + "•" * hidden + "".join(digits[-3:])
+
+
+def _country_code_length(phone: str) -> int:
+    try:
+        return len(str(phonenumbers.parse(phone, None).country_code))
+    except phonenumbers.NumberParseException:
+        return 2
 
 
 PHONE_LIKE = re.compile(r"\+\d{7,15}|\b0\d{8,10}\b")

@@ -21,7 +21,7 @@ async def balance(turn: Turn) -> list[Reply]:
     text = "\n".join([
         t("Your green credits: {credits}", credits=s.balance),
         t("CO2e avoided so far: {kg} kg", kg=kg_text(turn, s.co2e_avoided_g)),
-        t("Today: {kg} kg in {entries} entries", kg=kg_text(turn, s.grams_today),
+        t("Today: {kg} kg, entries: {entries}", kg=kg_text(turn, s.grams_today),
           entries=s.entries_today),
         t("This week: {kg} kg", kg=kg_text(turn, s.grams_week)),
     ])

@@ -34,7 +34,7 @@ async def show_menu(turn: Turn) -> list[Reply]:
     return [main_menu(turn)]
 
 
-@router.intent("help", words={"en": ["help", "?", "commands"], "th": ["ช่วยเหลือ", "วิธีใช้"],
+@router.intent("help", words={"en": ["help", "commands"], "th": ["ช่วยเหลือ", "วิธีใช้"],
                               "hi": ["मदद", "सहायता"]})
 async def show_help(turn: Turn) -> list[Reply]:
     t = turn.t

@@ -16,6 +16,7 @@ from handlers.menu import language_buttons, main_menu
 
 router = Router()
 
+SKIP = {"skip", "ข้าม", "छोड़ें", "छोड़ो", "skip it"}
 YES = {"yes", "y", "ok", "agree", "i agree", "ใช่", "ตกลง", "ยอมรับ", "हाँ", "हां", "सहमत"}
 NO = {"no", "n", "no thanks", "ไม่", "ไม่ยอมรับ", "नहीं"}
 
@@ -86,7 +87,10 @@ async def province_typed(turn: Turn) -> list[Reply]:
                                  region_of_point(loc.latitude, loc.longitude))
         return [Reply(turn.t("Location saved. Now type the name of your province or state."),
                       buttons=(Button(turn.t("Skip"), "onboard:skip"),))]
-    found = match_province(turn.msg.text, default_provinces(), user.region or None)
+    # Every province is searched: the region guessed from a language can be wrong.
+    if turn.msg.text.strip().casefold() in SKIP:
+        return _finish(turn)
+    found = match_province(turn.msg.text, default_provinces())
     if len(found) == 1 and _exact(found[0], turn.msg.text):
         return await _province_chosen(turn, found[0])
     if found:
@@ -127,6 +131,8 @@ async def _province_chosen(turn: Turn, province: Province) -> list[Reply]:
 async def district_typed(turn: Turn) -> list[Reply]:
     assert turn.user is not None
     text = turn.msg.text.strip()
+    if text.casefold() in SKIP:
+        return _finish(turn)
     if not text or len(text) > 80:
         return [Reply(turn.t("Please type the name of your district, or tap Skip."),
                       buttons=(Button(turn.t("Skip"), "onboard:skip"),))]

@@ -40,8 +40,8 @@ def spawn(settings: Settings, *args: str, log: Path) -> subprocess.Popen[bytes]:
                             env=env_of(settings), stdout=handle, stderr=subprocess.STDOUT)
 
 
-async def wait_http(url: str, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
+async def wait_http(url: str, within: float = 20) -> None:
+    deadline = time.monotonic() + within
     async with httpx.AsyncClient() as client:
         while time.monotonic() < deadline:
             with contextlib.suppress(httpx.HTTPError):

@@ -40,7 +40,7 @@ class Engine:
         """Turn "2" into the second button of the last numbered menu."""
         text = turn.msg.text.strip()
         menu = turn.state.menu
-        if turn.msg.kind is Kind.TEXT and text.isdigit() and 1 <= int(text) <= len(menu):
+        if turn.msg.kind is Kind.TEXT and text.isdecimal() and 1 <= int(text) <= len(menu):
             turn.msg = turn.msg.as_postback(menu[int(text) - 1])
 
     def _intent(self, turn: Turn) -> tuple[str, tuple[str, ...]] | None:

@@ -14,6 +14,7 @@ from core.diary.models import DiaryEntry
 from core.factors.credits import entry_credits
 from core.factors.models import EmissionFactor, FactorSet, WasteCategory
 from core.ledger import service as ledger
+from core.ledger.models import LedgerEntry
 from core.users.models import User
 
 # Issue 2: weights outside 0.01-100 kg per entry are refused.
@@ -88,14 +89,18 @@ async def record_entry(user: User, factor: EmissionFactor, quantity: Decimal, un
 
 
 async def undo_last(user: User, key: str, now: datetime) -> Recorded | None:
-    """Void the latest entry and append the compensating ledger row."""
+    """Void the latest entry and append the compensating ledger row; idempotent on key."""
+    done = await LedgerEntry.get_or_none(key=f"undo:{key}")
+    if done is not None:
+        entry = await DiaryEntry.get(id=int(done.reference.removeprefix("diary:")))
+        return Recorded(entry, await ledger.balance(user.id))
     entry = await DiaryEntry.filter(user=user, undone_at=None).order_by("-id").first()
     if entry is None:
         return None
     entry.undone_at = now
     await entry.save(update_fields=["undone_at"])
     row = await ledger.append(user, -entry.credits, "diary_undo", f"diary:{entry.id}",
-                              f"undo:{entry.id}", now)
+                              f"undo:{key}", now)
     return Recorded(entry, row.balance_after)
 
 

@@ -43,7 +43,7 @@ async def set_location(user: User, latitude: Decimal, longitude: Decimal, region
                        ) -> None:
     user.latitude, user.longitude = latitude, longitude
     fields = ["latitude", "longitude"]
-    if region and not user.region:
+    if region:  # a shared location is better evidence than a guess from the language
         user.region, user.timezone = region, REGION_TIMEZONES[region]
         fields += ["region", "timezone"]
     await user.save(update_fields=fields)

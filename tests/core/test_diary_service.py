@@ -258,8 +258,6 @@ async def test_undo_last_with_nothing_to_undo_returns_none(th_user: User) -> Non
     assert await LedgerEntry.all().count() == 0
 
 
-@pytest.mark.xfail(strict=True, reason="core/diary/service.py undo_last ignores its key: a "
-                   "repeated call with the same key undoes another entry")
 async def test_undo_last_is_idempotent_on_its_key(th_user: User) -> None:
     await record(th_user, "th-diary", "plastic_bottles", "recycled", "2", "kg", "k1")
     await record(th_user, "th-diary", "food_waste", "composted", "500", "g", "k2")

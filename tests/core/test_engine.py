@@ -129,8 +129,6 @@ async def test_the_weight_step_leaves_no_numbered_menu(settings: Settings) -> No
     assert (await conversation()).menu == []
 
 
-@pytest.mark.xfail(strict=True, reason="core/conversation/engine.py _answer_number: "
-                   "'²'.isdigit() is True but int('²') raises ValueError")
 async def test_a_superscript_digit_gets_the_hint_not_an_error(settings: Settings) -> None:
     chat = await onboarded(settings)
     replies = await chat.say("²")

@@ -57,8 +57,6 @@ def test_mask_keeps_only_the_country_code_and_last_three_digits(phone: str,
     assert mask(phone) == masked
 
 
-@pytest.mark.xfail(strict=True, reason="core/phone.py mask always keeps two digits after '+': "
-                   "for +1 numbers that reveals the first digit of the area code")
 def test_mask_of_a_one_digit_country_code_hides_the_area_code() -> None:
     assert mask("+14155550123") == "+1•••••••123"
 

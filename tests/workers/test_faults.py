@@ -23,8 +23,8 @@ from tests.processes import RedisServer, free_port, proxy_to, spawn, stop, wait_
 USER = "U" + "a" * 32
 
 
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
+async def eventually(check: Callable[[], Awaitable[bool]], within: float = 30) -> None:
+    deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         if await check():
             return
