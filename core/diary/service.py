@@ -92,8 +92,8 @@ async def undo_last(user: User, key: str, now: datetime) -> Recorded | None:
     """Void the latest entry and append the compensating ledger row; idempotent on key."""
     done = await LedgerEntry.get_or_none(key=f"undo:{key}")
     if done is not None:
-        entry = await DiaryEntry.get(id=int(done.reference.removeprefix("diary:")))
-        return Recorded(entry, await ledger.balance(user.id))
+        voided = await DiaryEntry.get(id=int(done.reference.removeprefix("diary:")))
+        return Recorded(voided, await ledger.balance(user.id))
     entry = await DiaryEntry.filter(user=user, undone_at=None).order_by("-id").first()
     if entry is None:
         return None
