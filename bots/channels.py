@@ -19,6 +19,7 @@ from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
 
 from bots import console, line, sms, telegram
+from core.conversation.service import LanguageLookup
 from core.events.processing import Parser
 from core.outbox.delivery import Sender
 from core.settings import Settings
@@ -30,6 +31,8 @@ PARSERS: dict[str, Parser] = {"line": line.parse, "telegram": telegram.parse,
 @dataclass
 class Channels:
     senders: dict[str, Sender] = field(default_factory=dict)
+    # Where events carry no language, how to ask the platform for a user's language.
+    language_lookups: dict[str, LanguageLookup] = field(default_factory=dict)
     line_blob: AsyncMessagingApiBlob | None = None
     telegram_bot: Bot | None = None
     twilio: Client | None = None
@@ -65,7 +68,9 @@ def _open_line(channels: Channels, settings: Settings) -> None:
                                                access_token=token))
     channels.closers += [api_client.close, data_client.close]
     ttl = timedelta(seconds=settings.line_reply_token_ttl_seconds)
-    channels.senders["line"] = line.LineSender(AsyncMessagingApi(api_client), ttl)
+    messaging = AsyncMessagingApi(api_client)
+    channels.senders["line"] = line.LineSender(messaging, ttl)
+    channels.language_lookups["line"] = line.LineLanguage(messaging)
     channels.line_blob = AsyncMessagingApiBlob(data_client)
 
 

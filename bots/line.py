@@ -128,6 +128,20 @@ def render(reply: Reply) -> list[Message]:
     return messages
 
 
+class LineLanguage:
+    """LINE sends no language with events; the profile has the user's app language."""
+
+    def __init__(self, api: AsyncMessagingApi) -> None:
+        self.api = api
+
+    async def __call__(self, user_id: str) -> str:
+        try:
+            profile = await self.api.get_profile(user_id, _request_timeout=REQUEST_TIMEOUT)
+        except (ApiException, aiohttp.ClientError, TimeoutError):
+            return ""  # a greeting in the default language beats no greeting
+        return profile.language or ""
+
+
 class LineSender:
     def __init__(self, api: AsyncMessagingApi, reply_ttl: timedelta) -> None:
         self.api = api

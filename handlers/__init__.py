@@ -1,11 +1,11 @@
 """Conversation flows, one module each, joined into one router."""
 
 from core.conversation.router import Router
-from handlers import credits, diary, menu, onboarding, settings
+from handlers import credits, diary, link, menu, onboarding, settings
 
 
 def build_router() -> Router:
     router = Router()
-    for flow in (menu, onboarding, settings, diary, credits):
+    for flow in (menu, onboarding, settings, diary, credits, link):
         router.include(flow.router)
     return router

@@ -44,6 +44,7 @@ async def show_help(turn: Turn) -> list[Reply]:
         "or \"500g food waste composted\".\n"
         "• \"balance\" shows your credits and CO2e saved.\n"
         "• \"undo\" removes your last entry.\n"
+        "• \"link\" shares your diary with your other chat apps.\n"
         "• \"menu\" shows the menu, \"cancel\" stops what we are doing, "
         "\"language\" changes the language.")
     if turn.user is None:

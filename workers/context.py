@@ -33,7 +33,7 @@ class JobDeps:
 def build_pipeline(settings: Settings, channels: Channels, metrics: Metrics) -> Pipeline:
     hold = {"sms": timedelta(milliseconds=settings.sms_twiml_wait_ms)}
     return Pipeline(Engine(build_router()), Runtime.build(settings), channels.parsers, metrics,
-                    hold)
+                    channels.language_lookups, hold)
 
 
 async def startup(ctx: dict[str, Any]) -> None:

@@ -9,7 +9,7 @@ from core.messages import Kind, Reply
 
 # Before consent, only these intents run; anything else starts onboarding.
 OPEN_INTENTS = frozenset({"start", "consent", "lang", "language", "help", "unfollow",
-                          "unsupported", "cancel"})
+                          "unsupported", "cancel", "link"})
 KIND_INTENTS = {Kind.FOLLOW: "start", Kind.UNFOLLOW: "unfollow", Kind.IMAGE: "photo",
                 Kind.UNSUPPORTED: "unsupported", Kind.LOCATION: "location"}
 

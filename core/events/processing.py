@@ -11,7 +11,7 @@ from datetime import timedelta
 from tortoise.transactions import in_transaction
 
 from core.conversation.engine import Engine
-from core.conversation.service import run_turn
+from core.conversation.service import LanguageLookup, run_turn
 from core.events import service as events
 from core.events.models import EventStatus, InboundEvent
 from core.messages import IgnoredEvent, Incoming, Reply
@@ -31,6 +31,7 @@ class Pipeline:
     runtime: Runtime
     parsers: Mapping[str, Parser]
     metrics: Metrics
+    language_lookups: Mapping[str, LanguageLookup] = field(default_factory=dict)
     # Replies held back per channel, e.g. SMS waits for the TwiML answer window.
     reply_hold: Mapping[str, timedelta] = field(default_factory=dict)
 
@@ -78,7 +79,8 @@ async def _answer(pipeline: Pipeline, event: InboundEvent) -> list[int]:
         await pipeline.metrics.count("events_processed_total", channel=event.channel,
                                      outcome="ignored")
         return []
-    result = await run_turn(pipeline.engine, pipeline.runtime, msg, f"ev:{event.id}", now)
+    result = await run_turn(pipeline.engine, pipeline.runtime, msg, f"ev:{event.id}", now,
+                            pipeline.language_lookups.get(event.channel))
     hold = pipeline.reply_hold.get(event.channel, timedelta(0))
     message = await outbox.enqueue(
         result.identity, result.replies, f"ev:{event.id}:reply", now,

@@ -41,3 +41,17 @@ class Identity(Model):
     class Meta:
         table = "identities"
         unique_together = (("channel", "external_id"),)
+
+
+class LinkCode(Model):
+    """A short-lived code that joins another channel's identity to this user."""
+
+    id = fields.BigIntField(primary_key=True)
+    code = fields.CharField(max_length=12, db_index=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "wastenexus.User", related_name="link_codes", on_delete=fields.CASCADE)
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "link_codes"

@@ -155,7 +155,7 @@ async def test_balance_shows_credits_co2e_today_and_week(settings: Settings) -> 
     assert replies[0].text.splitlines() == [
         "Your green credits: 66",
         "CO2e avoided so far: 2.67 kg",
-        "Today: 1.5 kg in 2 entries",
+        "Today: 1.5 kg, entries: 2",
         "This week: 1.5 kg",
     ]
     assert buttons_of(replies) == ["log", "menu"]
@@ -170,7 +170,7 @@ async def test_balance_after_undo_leaves_the_entry_out(settings: Settings) -> No
     assert replies[0].text.splitlines() == [
         "Your green credits: 30",  # 30 + 11 - 11
         "CO2e avoided so far: 1.27 kg",  # 1269 g
-        "Today: 2 kg in 1 entries",
+        "Today: 2 kg, entries: 1",
         "This week: 2 kg",
     ]
 

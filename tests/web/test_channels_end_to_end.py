@@ -12,9 +12,9 @@ from tests.harness import drain, running_app, worker_running
 
 async def test_line_follow_gets_a_consent_reply_with_quick_replies(
         settings: Settings, fake: FakePlatform) -> None:
-    fake.line_profiles["U1"] = {"language": "th"}
-    body, headers = p.line_request(p.line_follow("U" + "1" * 32),
-                                   secret=settings.line_channel_secret)
+    user_id = "U" + "1" * 32
+    fake.line_profiles[user_id] = {"language": "th"}  # LINE's only language hint
+    body, headers = p.line_request(p.line_follow(user_id), secret=settings.line_channel_secret)
     async with running_app(settings) as client:
         response = await client.post("/webhooks/line", content=body, headers=headers)
         assert response.status_code == 200
@@ -24,6 +24,7 @@ async def test_line_follow_gets_a_consent_reply_with_quick_replies(
     assert "PDPA" in message["text"]
     labels = [item["action"]["label"] for item in message["quickReply"]["items"]]
     assert len(labels) <= 13 and all(len(label) <= 20 for label in labels)
+    assert labels[0] == "ยอมรับ"  # "I agree", in the profile's language
     assert (await OutboundMessage.get()).via == "reply"
 
 
