@@ -33,10 +33,11 @@ from linebot.v3.webhooks import (
     TextMessageContent,
     UnfollowEvent,
 )
+from pydantic.v1 import ValidationError
 
 from core.events.models import InboundEvent
 from core.events.service import RawEvent
-from core.messages import IgnoredEvent, Incoming, Kind, Location, MediaRef, Reply
+from core.messages import MAX_BUTTONS, IgnoredEvent, Incoming, Kind, Location, MediaRef, Reply
 from core.outbox.delivery import RetryLater, Undeliverable
 from core.outbox.models import OutboundMessage
 
@@ -51,15 +52,20 @@ REQUEST_TIMEOUT = 10
 
 
 def verify(body: bytes, signature: str, secret: str) -> bool:
-    return bool(signature) and SignatureValidator(secret).validate(body.decode("utf-8"), signature)
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False  # LINE signs UTF-8 JSON; anything else is not from LINE
+    return bool(signature) and SignatureValidator(secret).validate(text, signature)
 
 
 def split(body: bytes) -> list[RawEvent]:
     """The events of one webhook body; raises ValueError when it is not LINE's shape."""
     data = json.loads(body)
-    events = data["events"]
-    if not isinstance(events, list):
-        raise ValueError("events is not a list")
+    events = data.get("events") if isinstance(data, dict) else None
+    if not isinstance(events, list) or not all(
+            isinstance(e, dict) and e.get("webhookEventId") for e in events):
+        raise ValueError("not a LINE webhook body")
     return [RawEvent(str(e["webhookEventId"]), _sender(e), e) for e in events]
 
 
@@ -76,6 +82,8 @@ def parse(stored: InboundEvent) -> Incoming:
         raise IgnoredEvent("not a one-to-one chat")
     try:
         event = Event.from_dict(payload)
+    except ValidationError:
+        raise  # a known type without its fields: a failure to record, not an event to skip
     except ValueError as exc:
         raise IgnoredEvent(f"unknown event type {payload.get('type')!r}") from exc
     base = {"channel": CHANNEL, "sender": stored.sender, "event_id": stored.event_id,
@@ -113,9 +121,9 @@ def render(reply: Reply) -> list[Message]:
     items = [QuickReplyItem(action=PostbackAction(label=_label(b.label), data=b.data,
                                                   display_text=b.label[:300]))
              for b in reply.buttons]
-    if reply.ask_location:
-        items.append(QuickReplyItem(action=LocationAction(label=_label(reply.ask_location))))
-    items = items[:13]  # LINE's quick reply limit; core keeps buttons within it
+    if reply.ask_location:  # first, so LINE's 13-item limit never drops it
+        items.insert(0, QuickReplyItem(action=LocationAction(label=_label(reply.ask_location))))
+    items = items[:MAX_BUTTONS]
     text = reply.text
     if reply.document_url:
         text = f"{text}\n{reply.document_url}"

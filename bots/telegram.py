@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import json
 import secrets
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from aiogram import Bot
@@ -40,6 +42,8 @@ TEXT_MAX = 4096
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # Short labels sit two to a row; longer ones get a row each, so none is cut off.
 SHORT_LABEL = 16
+# The update parts that carry the sender, in the order we look for one.
+SENDER_PARTS = ("message", "callback_query", "my_chat_member", "edited_message")
 
 
 def verify(header: str, secret: str) -> bool:
@@ -51,13 +55,15 @@ def split(body: bytes) -> list[RawEvent]:
     data = json.loads(body)
     if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
         raise ValueError("no update_id")
+    if any(kind in data and not isinstance(data[kind], dict) for kind in SENDER_PARTS):
+        raise ValueError("an update part is not an object")
     return [RawEvent(str(data["update_id"]), _sender(data), data)]
 
 
 def _sender(update: dict[str, Any]) -> str:
-    for kind in ("message", "callback_query", "my_chat_member", "edited_message"):
-        who = (update.get(kind) or {}).get("from") or {}
-        if "id" in who:
+    for kind in SENDER_PARTS:
+        who = (update.get(kind) or {}).get("from")
+        if isinstance(who, dict) and "id" in who:
             return str(who["id"])
     return "-"
 
@@ -125,11 +131,13 @@ class TelegramSender:
 
     async def send(self, message: OutboundMessage, replies: list[Reply], address: str,
                    now: datetime) -> str:
+        # Parts are API calls here, so a retry never repeats one that went out.
+        calls = [call for reply in replies for call in self._calls(address, reply)]
         try:
             await self._answer_callback(message)
-            for reply in replies[message.parts_sent:]:
-                ids = await self._send_one(address, reply)
-                message.platform_ids += ids
+            for call in calls[message.parts_sent:]:
+                sent = await call()
+                message.platform_ids.append(str(sent.message_id))
                 message.parts_sent += 1
         except TelegramRetryAfter as exc:
             raise RetryLater(f"Telegram 429: {exc.message}", exc.retry_after) from exc
@@ -148,19 +156,16 @@ class TelegramSender:
         with contextlib.suppress(TelegramBadRequest):
             await self.bot.answer_callback_query(query_id)
 
-    async def _send_one(self, chat_id: str, reply: Reply) -> list[str]:
-        ids = []
+    def _calls(self, chat_id: str, reply: Reply) -> list[Callable[[], Awaitable[Message]]]:
+        """One reply as Bot API calls: photo, text with its keyboard, location ask, document."""
+        calls: list[Callable[[], Awaitable[Message]]] = []
         if reply.image_url:
-            photo = await self.bot.send_photo(chat_id, reply.image_url)
-            ids.append(str(photo.message_id))
-        sent = await self.bot.send_message(chat_id, reply.text[:TEXT_MAX],
-                                           reply_markup=keyboard(reply))
-        ids.append(str(sent.message_id))
+            calls.append(partial(self.bot.send_photo, chat_id, reply.image_url))
+        calls.append(partial(self.bot.send_message, chat_id, reply.text[:TEXT_MAX],
+                             reply_markup=keyboard(reply)))
         if reply.ask_location:
-            asked = await self.bot.send_message(chat_id, "📍",
-                                                reply_markup=location_keyboard(reply.ask_location))
-            ids.append(str(asked.message_id))
+            calls.append(partial(self.bot.send_message, chat_id, "📍",
+                                 reply_markup=location_keyboard(reply.ask_location)))
         if reply.document_url:
-            document = await self.bot.send_document(chat_id, reply.document_url)
-            ids.append(str(document.message_id))
-        return ids
+            calls.append(partial(self.bot.send_document, chat_id, reply.document_url))
+        return calls

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from core.events import service as events
@@ -17,6 +17,9 @@ from core.queue import JOB_PROCESS_EVENT, JOB_SEND
 from core.users.models import Identity
 from workers.context import JobDeps
 
+# Longest a send to one recipient may hold its lock: a few platform calls, with margin.
+SEND_LOCK_S = 30
+
 
 async def process_event(ctx: dict[str, Any], event_pk: int) -> int:
     deps: JobDeps = ctx["deps"]
@@ -26,20 +29,29 @@ async def process_event(ctx: dict[str, Any], event_pk: int) -> int:
     return len(message_ids)
 
 
-async def schedule_send(deps: JobDeps, message_id: int) -> None:
+async def schedule_send(deps: JobDeps, message_id: int, at: datetime | None = None) -> None:
     message = await OutboundMessage.get(id=message_id)
     now = deps.pipeline.runtime.clock()
-    await enqueue(deps.queue, JOB_SEND, message_id, job_id=f"send:{message_id}:{message.attempts}",
-                  defer_until=message.not_before if message.not_before > now else None)
+    when = max(at or message.not_before, message.not_before)
+    await enqueue(deps.queue, JOB_SEND, message_id,
+                  job_id=f"send:{message_id}:{message.attempts}:{when.timestamp():.0f}",
+                  defer_until=when if when > now else None)
 
 
 async def send_outbound(ctx: dict[str, Any], message_id: int) -> str:
     deps: JobDeps = ctx["deps"]
-    outcome = await delivery.deliver(message_id, deps.channels.senders, deps.metrics,
-                                     deps.pipeline.runtime.clock(),
-                                     deps.settings.outbound_max_attempts)
+    message = await OutboundMessage.get_or_none(id=message_id)
+    if message is None:
+        return "skipped"
+    # One sender per recipient at a time, so replies arrive in the order they were made.
+    lock = deps.queue.lock(f"wn:send:{message.identity_id}", timeout=SEND_LOCK_S,  # type: ignore[attr-defined]
+                           blocking_timeout=SEND_LOCK_S)
+    async with lock:
+        outcome = await delivery.deliver_in_order(
+            message_id, deps.channels.senders, deps.metrics, deps.pipeline.runtime.clock(),
+            deps.settings.outbound_max_attempts)
     if outcome.status == "retry":
-        await schedule_send(deps, message_id)
+        await schedule_send(deps, message_id, outcome.retry_at)
     return outcome.status
 
 

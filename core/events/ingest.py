@@ -36,27 +36,35 @@ async def ingest(intake: Intake, channel: str, raws: list[events.RawEvent],
     """Store each event once; return the new ones. Raises StoreFailed."""
     stored = []
     for raw in raws:
+        event = await _store(intake, channel, raw, now)
+        if event is None:  # a redelivery: acknowledged, not counted against the sender
+            await intake.metrics.count("inbound_events_total", channel=channel,
+                                       outcome="duplicate")
+            continue
+        stored.append(event)
         verdict = await throttle.check(intake.queue, f"{channel}:{raw.sender}",
                                        intake.settings.flood_max_events,
                                        intake.settings.flood_window_seconds)
-        status = EventStatus.PENDING if verdict.allowed else EventStatus.THROTTLED
-        try:
-            async with asyncio.timeout(intake.settings.store_timeout_seconds):
-                event = await events.store(channel, raw.event_id, raw.sender, raw.payload,
-                                           now, status)
-        except Exception as exc:  # whatever the cause, an unstored event is not acknowledged
-            raise StoreFailed(repr(exc)) from exc
-        outcome = "duplicate" if event is None else status.value
-        await intake.metrics.count("inbound_events_total", channel=channel, outcome=outcome)
-        if event is None:
-            continue
-        stored.append(event)
+        if not verdict.allowed:
+            event.status = EventStatus.THROTTLED
+            await event.save(update_fields=["status"])
+        await intake.metrics.count("inbound_events_total", channel=channel,
+                                   outcome=event.status.value)
         if verdict.allowed:
             await enqueue(intake.queue, JOB_PROCESS_EVENT, event.id, job_id=f"event:{event.id}")
         elif verdict.first_refusal:
             await enqueue(intake.queue, JOB_THROTTLE_NOTICE, event.id,
                           job_id=f"flood:{channel}:{raw.sender}:{verdict.window}")
     return stored
+
+
+async def _store(intake: Intake, channel: str, raw: events.RawEvent,
+                 now: datetime) -> InboundEvent | None:
+    try:
+        async with asyncio.timeout(intake.settings.store_timeout_seconds):
+            return await events.store(channel, raw.event_id, raw.sender, raw.payload, now)
+    except Exception as exc:  # whatever the cause, an unstored event is not acknowledged
+        raise StoreFailed(repr(exc)) from exc
 
 
 async def enqueue(queue: ArqRedis | None, job: str, *args: object, job_id: str,

@@ -58,11 +58,11 @@ async def _process_one(pipeline: Pipeline, pk: int, channel: str) -> list[int]:
             created = await _answer(pipeline, event)
     except Exception as exc:
         log.exception("event %s failed", pk)
-        if await events.record_failure(pk, repr(exc), now,
-                                       pipeline.runtime.settings.event_max_attempts):
-            await _apologise(pipeline, pk)
+        dead = await events.record_failure(pk, repr(exc), now,
+                                           pipeline.runtime.settings.event_max_attempts)
         await pipeline.metrics.count("events_processed_total", channel=channel, outcome="error")
-        return []
+        apology = await _apologise(pipeline, pk) if dead else None
+        return [apology] if apology else []
     await pipeline.metrics.observe("event_processing_seconds", time.perf_counter() - started,
                                    channel=channel)
     return created
@@ -96,13 +96,15 @@ async def _answer(pipeline: Pipeline, event: InboundEvent) -> list[int]:
     return [message.id] if message else []
 
 
-async def _apologise(pipeline: Pipeline, pk: int) -> None:
+async def _apologise(pipeline: Pipeline, pk: int) -> int | None:
     """Tell the sender we could not handle their message, once it is dead-lettered."""
     event = await InboundEvent.get(id=pk)
     identity = await Identity.get_or_none(channel=event.channel, external_id=event.sender)
     if identity is None:
-        return
+        return None
     user = await User.get_or_none(id=identity.user_id) if identity.user_id else None  # type: ignore[attr-defined]
     t = pipeline.runtime.catalogs.translator(user.locale if user else "en")
     text = t("Sorry, something went wrong with your last message. Please try again later.")
-    await outbox.enqueue(identity, [Reply(text)], f"ev:{pk}:apology", pipeline.runtime.clock())
+    message = await outbox.enqueue(identity, [Reply(text)], f"ev:{pk}:apology",
+                                   pipeline.runtime.clock())
+    return message.id if message else None

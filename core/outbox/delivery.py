@@ -72,6 +72,28 @@ async def deliver(message_id: int, senders: Mapping[str, Sender], metrics: Metri
     return Outcome("sent")
 
 
+async def deliver_in_order(message_id: int, senders: Mapping[str, Sender], metrics: Metrics,
+                           now: datetime, max_attempts: int) -> Outcome:
+    """Send the recipient's due messages up to this one, oldest first.
+
+    Replies must not overtake each other: if an earlier message is waiting for a retry,
+    this one waits for it. The caller holds a per-recipient lock around this.
+    """
+    head = await OutboundMessage.get_or_none(id=message_id)
+    if head is None or head.status != OutboundStatus.PENDING:
+        return Outcome("skipped")
+    queue = await OutboundMessage.filter(
+        identity_id=head.identity_id, status=OutboundStatus.PENDING, id__lte=message_id,  # type: ignore[attr-defined]
+    ).order_by("id").values_list("id", "not_before")
+    for earlier_id, not_before in queue:
+        if not_before > now:
+            return Outcome("retry", not_before)
+        outcome = await deliver(earlier_id, senders, metrics, now, max_attempts)
+        if outcome.status == "retry":
+            return outcome
+    return Outcome("sent")
+
+
 async def _failed(message: OutboundMessage, metrics: Metrics, error: str, now: datetime,
                   max_attempts: int, asked: float | None) -> Outcome:
     retry_at = None
