@@ -6,6 +6,7 @@ import asyncio
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
+from redis.exceptions import RedisError
 
 from core.db import ping_db
 from web.deps import deps_of
@@ -41,5 +42,9 @@ async def _check(awaitable: object) -> str:
 
 @router.get("/metrics")
 async def metrics(request: Request) -> Response:
-    body = await deps_of(request).metrics.render()
+    try:
+        body = await deps_of(request).metrics.render()
+    except RedisError as exc:  # the series live in Redis; say so rather than fail
+        return JSONResponse({"error": f"metrics unavailable: {type(exc).__name__}"},
+                            status_code=503)
     return Response(body, media_type="text/plain; version=0.0.4; charset=utf-8")

@@ -99,9 +99,7 @@ async def _answer(pipeline: Pipeline, event: InboundEvent) -> list[int]:
 async def _apologise(pipeline: Pipeline, pk: int) -> int | None:
     """Tell the sender we could not handle their message, once it is dead-lettered."""
     event = await InboundEvent.get(id=pk)
-    identity = await Identity.get_or_none(channel=event.channel, external_id=event.sender)
-    if identity is None:
-        return None
+    identity, _ = await Identity.get_or_create(channel=event.channel, external_id=event.sender)
     user = await User.get_or_none(id=identity.user_id) if identity.user_id else None  # type: ignore[attr-defined]
     t = pipeline.runtime.catalogs.translator(user.locale if user else "en")
     text = t("Sorry, something went wrong with your last message. Please try again later.")

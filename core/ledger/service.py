@@ -17,7 +17,7 @@ async def append(user: User, amount: int, reason: str, reference: str, key: str,
                  now: datetime) -> LedgerEntry:
     """Append one row, idempotent on key. Call inside a transaction."""
     # Serialise appends per user (PostgreSQL); (user, seq) catches any race left.
-    await User.select_for_update().get(id=user.id)
+    await User.select_for_update(no_key=True).get(id=user.id)
     existing = await LedgerEntry.get_or_none(key=key)
     if existing is not None:
         return existing

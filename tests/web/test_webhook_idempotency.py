@@ -11,7 +11,7 @@ from core.outbox.models import OutboundMessage
 from core.settings import Settings
 from tests.fakes import payloads as p
 from tests.fakes.platform import FakePlatform
-from tests.harness import drain, running_app
+from tests.harness import drain, running_app, worker_running
 
 LINE_PATH = "/webhooks/line"
 TG_PATH = "/webhooks/telegram"
@@ -114,7 +114,7 @@ async def test_concurrent_duplicate_posts_store_and_process_the_event_once(
 
 
 async def test_one_body_with_three_events_stores_three_rows(settings: Settings) -> None:
-    events = [p.line_text(LINE_USER, text) for text in ("hello", "help", "menu")]
+    events = [p.line_text(LINE_USER, text) for text in ("hello", "help", "no")]
     body, headers = p.line_request(*events, secret=settings.line_channel_secret)
     async with running_app(settings) as client:
         response = await client.post(LINE_PATH, content=body, headers=headers)
@@ -124,9 +124,9 @@ async def test_one_body_with_three_events_stores_three_rows(settings: Settings) 
     assert {e.status for e in stored} == {EventStatus.PENDING}
 
 
-async def test_three_events_of_one_sender_are_answered_in_their_order(
-        settings: Settings, fake: FakePlatform) -> None:
-    events = [p.line_text(LINE_USER, text) for text in ("hello", "help", "menu")]
+async def test_three_events_of_one_sender_are_processed_in_their_order(
+        settings: Settings) -> None:
+    events = [p.line_text(LINE_USER, text) for text in ("hello", "help", "no")]
     body, headers = p.line_request(*events, secret=settings.line_channel_secret)
     async with running_app(settings) as client:
         assert (await client.post(LINE_PATH, content=body, headers=headers)).is_success
@@ -134,5 +134,41 @@ async def test_three_events_of_one_sender_are_answered_in_their_order(
     stored = await InboundEvent.all().order_by("id")
     assert [e.status for e in stored] == [EventStatus.DONE] * 3
     assert [e.processed_at for e in stored] == sorted(e.processed_at for e in stored)
+    replies = await OutboundMessage.all().order_by("id")
+    assert [m.in_reply_to_id for m in replies] == [e.id for e in stored]
+    assert [m.reply_context["reply_token"] for m in replies] == [e["replyToken"] for e in events]
+
+
+async def test_three_events_of_one_sender_are_replied_in_their_order(
+        settings: Settings, fake: FakePlatform) -> None:
+    events = [p.line_text(LINE_USER, text) for text in ("hello", "help", "no")]
+    body, headers = p.line_request(*events, secret=settings.line_channel_secret)
+    async with running_app(settings) as client:
+        assert (await client.post(LINE_PATH, content=body, headers=headers)).is_success
+        await drain(settings)
     tokens = [call.json["replyToken"] for call in fake.calls("line", "reply")]
     assert tokens == [e["replyToken"] for e in events]
+
+
+async def test_a_retried_reply_is_not_overtaken_by_later_replies(
+        settings: Settings, fake: FakePlatform) -> None:
+    events = [p.line_text(LINE_USER, text) for text in ("hello", "help", "no")]
+    fake.fail_next("line", "reply", 500)  # the first answer meets a passing LINE outage
+    async with running_app(settings) as client, worker_running(settings):
+        for event in events:
+            body, headers = p.line_request(event, secret=settings.line_channel_secret)
+            assert (await client.post(LINE_PATH, content=body, headers=headers)).is_success
+            if event is events[0]:
+                await fake.wait_for(1, "line", "reply")
+        # The refused reply and two more, then the retry of the first answer as a push.
+        await fake.wait_for(3, "line", "reply")
+        await fake.wait_for(1, "line", "push")
+    texts = fake.sent_texts("line")
+    assert len(texts) == 4  # the help answer is two messages
+
+    def position(marker: str) -> int:
+        return next(i for i, text in enumerate(texts) if marker in text)
+
+    consent, help_, declined = (position(m) for m in (
+        "Do you agree?", "I keep your waste diary", "I have not stored anything"))
+    assert consent < help_ < declined
