@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from core.diary import service as diary
@@ -83,12 +82,27 @@ async def test_replay_recomputes_balance_and_earned(user: User) -> None:
     assert await ledger.replay(user.id) == ledger.Replay(rows=3, balance=32, earned=35)
 
 
+async def tamper(sql: str, *args: object) -> None:
+    """Change ledger rows as someone with superuser rights could: triggers switched off."""
+    async with in_transaction() as conn:
+        await conn.execute_query("SET LOCAL session_replication_role = replica")
+        await conn.execute_query(sql, list(args))
+
+
+@pytest.mark.parametrize("change", ["update", "delete"])
+async def test_the_database_refuses_to_change_ledger_rows(user: User, change: str) -> None:
+    await append(user, 10, "k")
+    rows = LedgerEntry.filter(user_id=user.id)
+    with pytest.raises(Exception, match="ledger_entries is append-only"):
+        await (rows.update(amount=1000) if change == "update" else rows.delete())
+    assert [r.amount for r in await rows_of(user)] == [10]
+
+
 async def test_replay_raises_drift_when_a_balance_after_is_tampered(user: User) -> None:
     for i, amount in enumerate((10, -3, 25)):
         await append(user, amount, f"k{i}")
-    await connections.get("default").execute_query(
-        "UPDATE ledger_entries SET balance_after = balance_after + 1 "
-        "WHERE user_id = $1 AND seq = 2", [user.id])
+    await tamper("UPDATE ledger_entries SET balance_after = balance_after + 1 "
+                 "WHERE user_id = $1 AND seq = 2", user.id)
     with pytest.raises(ledger.LedgerDrift, match="seq 2"):
         await ledger.replay(user.id)
 
@@ -97,8 +111,7 @@ async def test_replay_raises_drift_on_a_gap_in_seq(user: User) -> None:
     # A zero amount keeps every balance_after consistent, so only the gap is wrong.
     for i, amount in enumerate((10, 0, 5)):
         await append(user, amount, f"k{i}")
-    await connections.get("default").execute_query(
-        "DELETE FROM ledger_entries WHERE user_id = $1 AND seq = 2", [user.id])
+    await tamper("DELETE FROM ledger_entries WHERE user_id = $1 AND seq = 2", user.id)
     with pytest.raises(ledger.LedgerDrift, match="seq 3"):
         await ledger.replay(user.id)
 
