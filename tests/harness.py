@@ -39,13 +39,15 @@ def make_worker(settings: Settings, burst: bool) -> Worker:
     return Worker(**options)
 
 
-async def drain(settings: Settings) -> None:
-    """Run a real arq worker in burst mode until the queue is empty."""
+async def drain(settings: Settings) -> Worker:
+    """Run a real arq worker in burst mode until the queue is empty; hand the worker back so
+    its job counters (jobs_complete, jobs_failed, jobs_retried) can be read."""
     worker = make_worker(settings, burst=True)
     try:
         await worker.main()
     finally:
         await worker.close()
+    return worker
 
 
 @asynccontextmanager

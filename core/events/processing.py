@@ -101,7 +101,8 @@ async def _apologise(pipeline: Pipeline, pk: int) -> int | None:
     event = await InboundEvent.get(id=pk)
     identity, _ = await Identity.get_or_create(channel=event.channel, external_id=event.sender)
     user = await User.get_or_none(id=identity.user_id) if identity.user_id else None  # type: ignore[attr-defined]
-    t = pipeline.runtime.catalogs.translator(user.locale if user else "en")
+    t = pipeline.runtime.catalogs.translator(
+        user.locale if user else pipeline.runtime.settings.default_locale)
     text = t("Sorry, something went wrong with your last message. Please try again later.")
     message = await outbox.enqueue(identity, [Reply(text)], f"ev:{pk}:apology",
                                    pipeline.runtime.clock())

@@ -18,15 +18,12 @@ from linebot.v3.messaging import (
 )
 
 from bots import line
-from bots.channels import open_channels
-from core.events import service as events
 from core.events.models import InboundEvent
 from core.messages import Button, IgnoredEvent, Kind, Location, MediaRef, Reply
-from core.outbox import service as outbox
 from core.outbox.delivery import RetryLater, Undeliverable
 from core.outbox.models import OutboundMessage
 from core.settings import Settings
-from core.users.models import Identity
+from tests.bots.sending import queued, send, store_split
 from tests.fakes import payloads as p
 from tests.fakes.platform import FakePlatform
 
@@ -41,29 +38,13 @@ def now_ms() -> int:
 
 async def stored(event: dict[str, Any]) -> InboundEvent:
     """The event as the webhook keeps it: split from a real body, then inserted."""
-    (raw,) = line.split(p.line_body(event))
-    row = await events.store("line", raw.event_id, raw.sender, raw.payload, datetime.now(UTC))
-    assert row is not None
-    return row
+    return await store_split("line", line.split(p.line_body(event)))
 
 
 async def outbound(replies: list[Reply], event_ms: int | None = None) -> OutboundMessage:
     """A pending message to USER; with event_ms it answers an event that had a reply token."""
-    identity = await Identity.create(channel="line", external_id=USER)
     context = {} if event_ms is None else {"reply_token": uuid.uuid4().hex, "event_ms": event_ms}
-    now = datetime.now(UTC)
-    return await OutboundMessage.create(
-        key=uuid.uuid4().hex, channel="line", identity=identity, reply_context=context,
-        replies=[r.to_dict() for r in replies], created_at=now, not_before=now)
-
-
-async def send(settings: Settings, message: OutboundMessage) -> str:
-    channels = await open_channels(settings)
-    try:
-        return await channels.senders["line"].send(
-            message, outbox.replies_of(message), USER, datetime.now(UTC))
-    finally:
-        await channels.close()
+    return await queued("line", USER, replies, context)
 
 
 def quick_items(messages: list[Message]) -> list[QuickReplyItem]:

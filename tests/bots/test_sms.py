@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
-import uuid
-from datetime import UTC, datetime
-from typing import Any
 from xml.etree import ElementTree
 
 import pytest
 
 from bots import sms
-from bots.channels import open_channels
-from core.events import service as events
 from core.events.models import InboundEvent
 from core.messages import Button, Kind, MediaRef, Reply
-from core.outbox import service as outbox
 from core.outbox.delivery import RetryLater, Undeliverable
 from core.outbox.models import OutboundMessage
 from core.settings import Settings
 from core.sms_text import encoding, segment_count
-from core.users.models import Identity
+from tests.bots.sending import fail_second, queued, send, store_split
 from tests.fakes import payloads as p
 from tests.fakes.platform import FakePlatform
 
@@ -36,39 +29,11 @@ OPTED_OUT = {"code": 21610, "message": "Attempt to send to unsubscribed recipien
 
 async def stored(params: dict[str, str]) -> InboundEvent:
     """The message as the webhook keeps it: split from the form, then inserted."""
-    (raw,) = sms.split(params)
-    row = await events.store("sms", raw.event_id, raw.sender, raw.payload, datetime.now(UTC))
-    assert row is not None
-    return row
+    return await store_split("sms", sms.split(params))
 
 
 async def outbound(replies: list[Reply]) -> OutboundMessage:
-    identity = await Identity.create(channel="sms", external_id=PHONE)
-    now = datetime.now(UTC)
-    return await OutboundMessage.create(
-        key=uuid.uuid4().hex, channel="sms", identity=identity,
-        replies=[r.to_dict() for r in replies], created_at=now, not_before=now)
-
-
-async def send(settings: Settings, message: OutboundMessage) -> str:
-    channels = await open_channels(settings)
-    try:
-        return await channels.senders["sms"].send(
-            message, outbox.replies_of(message), PHONE, datetime.now(UTC))
-    finally:
-        await channels.close()
-
-
-def fail_second(fake: FakePlatform, status: int, **kw: Any) -> asyncio.Task[None]:
-    """Fail the second Messages.json call: the failure is armed once the first call arrives,
-    while the fake holds that first response back a moment."""
-    fake.delay("twilio", "messages", 0.05)
-
-    async def arm() -> None:
-        await fake.wait_for(1, "twilio", "messages")
-        fake.fail_next("twilio", "messages", status, **kw)
-
-    return asyncio.create_task(arm())
+    return await queued("sms", PHONE, replies)
 
 
 # ------------------------------------------------------------------------------ verify
@@ -209,7 +174,7 @@ async def test_retry_after_partial_send_sends_only_the_remaining_bodies(
         settings: Settings, fake: FakePlatform) -> None:
     message = await outbound([Reply(LONG_TEXT)])
     bodies = sms.render(Reply(LONG_TEXT))
-    armed = fail_second(fake, 503)
+    armed = fail_second(fake, "twilio", "messages", 503)
     with pytest.raises(RetryLater):
         await send(settings, message)
     await armed

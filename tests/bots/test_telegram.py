@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import uuid
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from bots import telegram
-from bots.channels import open_channels
-from core.events import service as events
 from core.events.models import InboundEvent
 from core.messages import Button, IgnoredEvent, Kind, Location, MediaRef, Reply
-from core.outbox import service as outbox
 from core.outbox.delivery import RetryLater, Undeliverable
 from core.outbox.models import OutboundMessage
 from core.settings import Settings
-from core.users.models import Identity
+from tests.bots.sending import fail_second, queued, send, store_split
 from tests.fakes import payloads as p
 from tests.fakes.platform import FakePlatform
 
@@ -34,41 +28,12 @@ def body_of(update: dict[str, Any]) -> bytes:
 
 async def stored(update: dict[str, Any]) -> InboundEvent:
     """The update as the webhook keeps it: split from a real body, then inserted."""
-    (raw,) = telegram.split(body_of(update))
-    row = await events.store("telegram", raw.event_id, raw.sender, raw.payload,
-                             datetime.now(UTC))
-    assert row is not None
-    return row
+    return await store_split("telegram", telegram.split(body_of(update)))
 
 
 async def outbound(replies: list[Reply], context: dict[str, Any] | None = None,
                    ) -> OutboundMessage:
-    identity = await Identity.create(channel="telegram", external_id=str(USER))
-    now = datetime.now(UTC)
-    return await OutboundMessage.create(
-        key=uuid.uuid4().hex, channel="telegram", identity=identity, reply_context=context or {},
-        replies=[r.to_dict() for r in replies], created_at=now, not_before=now)
-
-
-async def send(settings: Settings, message: OutboundMessage) -> str:
-    channels = await open_channels(settings)
-    try:
-        return await channels.senders["telegram"].send(
-            message, outbox.replies_of(message), str(USER), datetime.now(UTC))
-    finally:
-        await channels.close()
-
-
-def fail_second(fake: FakePlatform, endpoint: str, status: int, **kw: Any) -> asyncio.Task[None]:
-    """Fail the second call to endpoint: the failure is armed once the first call arrives,
-    while the fake holds that first response back a moment."""
-    fake.delay("telegram", endpoint, 0.05)
-
-    async def arm() -> None:
-        await fake.wait_for(1, "telegram", endpoint)
-        fake.fail_next("telegram", endpoint, status, **kw)
-
-    return asyncio.create_task(arm())
+    return await queued("telegram", str(USER), replies, context)
 
 
 def texts_sent(fake: FakePlatform) -> list[str]:
@@ -227,7 +192,7 @@ async def test_blocked_by_user_403_is_undeliverable(
 async def test_retry_after_partial_send_sends_only_the_remaining_reply(
         settings: Settings, fake: FakePlatform) -> None:
     message = await outbound([Reply("First"), Reply("Second")])
-    armed = fail_second(fake, "sendMessage", 429, retry_after=3)
+    armed = fail_second(fake, "telegram", "sendMessage", 429, retry_after=3)
     with pytest.raises(RetryLater):
         await send(settings, message)
     await armed
@@ -240,7 +205,7 @@ async def test_retry_after_partial_send_sends_only_the_remaining_reply(
 async def test_retry_after_failed_location_prompt_does_not_resend_the_text(
         settings: Settings, fake: FakePlatform) -> None:
     message = await outbound([Reply("Which province?", ask_location="Share my location")])
-    armed = fail_second(fake, "sendMessage", 429, retry_after=3)
+    armed = fail_second(fake, "telegram", "sendMessage", 429, retry_after=3)
     with pytest.raises(RetryLater):
         await send(settings, message)
     await armed

@@ -121,19 +121,15 @@ async def test_unknown_text_gets_the_hint(settings: Settings, text: str) -> None
 # ----------------------------------------------------------------------------- weight step
 
 
-async def test_a_weight_over_100_kg_gets_the_range_message(settings: Settings) -> None:
+@pytest.mark.parametrize("weight", [pytest.param("200 kg", id="over-100-kg"),
+                                    pytest.param("5 g", id="under-10-g")])
+async def test_a_weight_out_of_range_gets_the_range_message(settings: Settings,
+                                                            weight: str) -> None:
     chat = await at_step(settings, "weight")
-    replies = await chat.say("200 kg")
+    replies = await chat.say(weight)
     assert replies[0].text == RANGE
     assert (await conversation()).step == "weight"
     assert await DiaryEntry.all().count() == 0
-
-
-async def test_a_weight_under_10_g_gets_the_range_message(settings: Settings) -> None:
-    chat = await at_step(settings, "weight")
-    replies = await chat.say("5 g")
-    assert replies[0].text == RANGE
-    assert (await conversation()).step == "weight"
 
 
 @pytest.mark.parametrize("lang", ["th", "hi"])

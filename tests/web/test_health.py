@@ -33,6 +33,14 @@ async def post_hello(client: httpx.AsyncClient, settings: Settings) -> None:
     assert response.status_code == 200
 
 
+async def metrics_after_one_processed_hello(settings: Settings) -> str:
+    """The /metrics text once one LINE message has been taken in and answered."""
+    async with running_app(settings) as client:
+        await post_hello(client, settings)
+        await drain(settings)
+        return (await client.get("/metrics")).text
+
+
 async def test_healthz_is_ok(settings: Settings) -> None:
     async with running_app(settings) as client:
         response = await client.get("/healthz")
@@ -86,18 +94,12 @@ async def test_metrics_count_refused_webhooks(settings: Settings) -> None:
 
 
 async def test_metrics_count_outbound_messages_after_processing(settings: Settings) -> None:
-    async with running_app(settings) as client:
-        await post_hello(client, settings)
-        await drain(settings)
-        text = (await client.get("/metrics")).text
+    text = await metrics_after_one_processed_hello(settings)
     assert sample(text, "outbound_messages_total", channel="line", status="sent") == 1
 
 
 async def test_metrics_expose_event_processing_seconds_buckets(settings: Settings) -> None:
-    async with running_app(settings) as client:
-        await post_hello(client, settings)
-        await drain(settings)
-        text = (await client.get("/metrics")).text
+    text = await metrics_after_one_processed_hello(settings)
     assert "# TYPE event_processing_seconds histogram" in text
     assert sample(text, "event_processing_seconds_bucket", channel="line", le="+Inf") == 1
     assert sample(text, "event_processing_seconds_count", channel="line") == 1
