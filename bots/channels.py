@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import httpx
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
@@ -21,6 +22,7 @@ from twilio.rest import Client
 from bots import console, line, sms, telegram
 from core.conversation.service import LanguageLookup
 from core.events.processing import Parser
+from core.media.intake import Fetcher
 from core.outbox.delivery import Sender
 from core.settings import Settings
 
@@ -33,9 +35,7 @@ class Channels:
     senders: dict[str, Sender] = field(default_factory=dict)
     # Where events carry no language, how to ask the platform for a user's language.
     language_lookups: dict[str, LanguageLookup] = field(default_factory=dict)
-    line_blob: AsyncMessagingApiBlob | None = None
-    telegram_bot: Bot | None = None
-    twilio: Client | None = None
+    media_fetchers: dict[str, Fetcher] = field(default_factory=dict)
     closers: list[Callable[[], Awaitable[object]]] = field(default_factory=list)
 
     @property
@@ -71,7 +71,7 @@ def _open_line(channels: Channels, settings: Settings) -> None:
     messaging = AsyncMessagingApi(api_client)
     channels.senders["line"] = line.LineSender(messaging, ttl)
     channels.language_lookups["line"] = line.LineLanguage(messaging)
-    channels.line_blob = AsyncMessagingApiBlob(data_client)
+    channels.media_fetchers["line"] = line.LineContent(AsyncMessagingApiBlob(data_client))
 
 
 def _open_telegram(channels: Channels, settings: Settings) -> None:
@@ -79,7 +79,7 @@ def _open_telegram(channels: Channels, settings: Settings) -> None:
     bot = Bot(settings.telegram_bot_token, session=session)
     channels.closers.append(session.close)
     channels.senders["telegram"] = telegram.TelegramSender(bot)
-    channels.telegram_bot = bot
+    channels.media_fetchers["telegram"] = telegram.TelegramFiles(bot)
 
 
 def _open_sms(channels: Channels, settings: Settings) -> None:
@@ -90,4 +90,9 @@ def _open_sms(channels: Channels, settings: Settings) -> None:
     channels.closers.append(http_client.close)
     callback = settings.public_base_url.rstrip("/") + "/webhooks/twilio/status"
     channels.senders["sms"] = sms.SmsSender(client, settings.twilio_from_number, callback)
-    channels.twilio = client
+    # Media downloads get their own client: Twilio redirects them to its storage.
+    media = httpx.AsyncClient(timeout=30)
+    channels.closers.append(media.aclose)
+    channels.media_fetchers["sms"] = sms.TwilioMedia(
+        media, settings.twilio_api_base_url, settings.twilio_account_sid,
+        settings.twilio_auth_token)

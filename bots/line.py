@@ -12,6 +12,7 @@ import aiohttp
 from linebot.v3.messaging import (
     ApiException,
     AsyncMessagingApi,
+    AsyncMessagingApiBlob,
     ImageMessage,
     LocationAction,
     Message,
@@ -37,6 +38,8 @@ from pydantic.v1 import ValidationError
 
 from core.events.models import InboundEvent
 from core.events.service import RawEvent
+from core.media.images import MAX_BYTES, InvalidImage
+from core.media.intake import PhotoUnavailable
 from core.messages import MAX_BUTTONS, IgnoredEvent, Incoming, Kind, Location, MediaRef, Reply
 from core.outbox.delivery import RetryLater, Undeliverable
 from core.outbox.models import OutboundMessage
@@ -148,6 +151,25 @@ class LineLanguage:
         except (ApiException, aiohttp.ClientError, TimeoutError):
             return ""  # a greeting in the default language beats no greeting
         return profile.language or ""
+
+
+class LineContent:
+    """Photo bytes from the LINE data API (message content), for content LINE hosts."""
+
+    def __init__(self, blob: AsyncMessagingApiBlob) -> None:
+        self.blob = blob
+
+    async def __call__(self, ref: MediaRef) -> bytes:
+        try:
+            data = await self.blob.get_message_content(ref.handle,
+                                                       _request_timeout=REQUEST_TIMEOUT)
+        except ApiException as exc:
+            if exc.status in (400, 404, 410):
+                raise PhotoUnavailable(f"LINE {exc.status}") from exc
+            raise RetryLater(f"LINE content {exc.status}") from exc
+        if len(data) > MAX_BYTES:
+            raise InvalidImage("too_large")
+        return bytes(data)
 
 
 class LineSender:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
+import httpx
 from twilio.base.exceptions import TwilioRestException
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
@@ -14,6 +16,8 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from core.events.models import InboundEvent
 from core.events.service import RawEvent
+from core.media.images import MAX_BYTES, InvalidImage
+from core.media.intake import PhotoUnavailable
 from core.messages import Incoming, Kind, MediaRef, Reply
 from core.outbox.delivery import RetryLater, Undeliverable
 from core.outbox.models import OutboundMessage
@@ -73,6 +77,39 @@ def twiml(replies: list[Reply]) -> str:
         for body in render(reply):
             response.message(body)
     return str(response)
+
+
+class TwilioMedia:
+    """MMS photo bytes from Twilio's media URLs, with the account's credentials."""
+
+    def __init__(self, http: httpx.AsyncClient, api_base_url: str, account_sid: str,
+                 auth_token: str) -> None:
+        self.http = http
+        self.host = urlsplit(api_base_url).netloc
+        self.auth = (account_sid, auth_token)
+
+    async def __call__(self, ref: MediaRef) -> bytes:
+        if urlsplit(ref.handle).netloc != self.host:
+            raise PhotoUnavailable("media URL is not on the Twilio API host")
+        try:
+            async with self.http.stream("GET", ref.handle, auth=self.auth,
+                                        follow_redirects=True) as response:
+                if response.status_code in (403, 404, 410):
+                    raise PhotoUnavailable(f"Twilio media {response.status_code}")
+                if response.status_code != 200:
+                    raise RetryLater(f"Twilio media {response.status_code}")
+                return await _read_capped(response)
+        except httpx.TransportError as exc:
+            raise RetryLater(f"Twilio media unreachable: {exc!r}") from exc
+
+
+async def _read_capped(response: httpx.Response) -> bytes:
+    data = bytearray()
+    async for chunk in response.aiter_bytes():
+        data += chunk
+        if len(data) > MAX_BYTES:
+            raise InvalidImage("too_large")
+    return bytes(data)
 
 
 class SmsSender:

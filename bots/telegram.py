@@ -32,6 +32,8 @@ from aiogram.types import (
 
 from core.events.models import InboundEvent
 from core.events.service import RawEvent
+from core.media.images import MAX_BYTES, InvalidImage
+from core.media.intake import PhotoUnavailable
 from core.messages import IgnoredEvent, Incoming, Kind, Location, MediaRef, Reply
 from core.outbox.delivery import RetryLater, Undeliverable
 from core.outbox.models import OutboundMessage
@@ -123,6 +125,28 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
 def location_keyboard(label: str) -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(keyboard=[[KeyboardButton(text=label, request_location=True)]],
                                resize_keyboard=True, one_time_keyboard=True)
+
+
+class TelegramFiles:
+    """Photo bytes through getFile and the file download endpoint."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def __call__(self, ref: MediaRef) -> bytes:
+        try:
+            found = await self.bot.get_file(ref.handle)
+            if found.file_size and found.file_size > MAX_BYTES:
+                raise InvalidImage("too_large")
+            if not found.file_path:
+                raise PhotoUnavailable("no file path")
+            buffer = await self.bot.download_file(found.file_path, timeout=30)
+        except TelegramBadRequest as exc:
+            raise PhotoUnavailable(exc.message) from exc
+        except (TelegramServerError, TelegramNetworkError) as exc:
+            raise RetryLater(f"Telegram file: {exc.message}") from exc
+        assert buffer is not None
+        return buffer.read()
 
 
 class TelegramSender:

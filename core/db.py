@@ -16,6 +16,9 @@ MODEL_MODULES = [
     "core.factors.models",
     "core.diary.models",
     "core.ledger.models",
+    "core.staff.models",
+    "core.audit.models",
+    "core.reports.models",
 ]
 
 

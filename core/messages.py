@@ -41,6 +41,29 @@ class MediaRef:
 
 
 @dataclass(frozen=True, slots=True)
+class Photo:
+    """A photo fetched, re-encoded without EXIF and stored; or why it could not be."""
+
+    key: str = ""
+    phash: str = ""
+    latitude: Decimal | None = None  # from the original's EXIF GPS, kept for the report
+    longitude: Decimal | None = None
+    error: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "phash": self.phash, "error": self.error,
+                "latitude": str(self.latitude) if self.latitude is not None else None,
+                "longitude": str(self.longitude) if self.longitude is not None else None}
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Photo:
+        lat, lon = raw.get("latitude"), raw.get("longitude")
+        return cls(raw.get("key", ""), raw.get("phash", ""),
+                   Decimal(lat) if lat is not None else None,
+                   Decimal(lon) if lon is not None else None, raw.get("error", ""))
+
+
+@dataclass(frozen=True, slots=True)
 class Incoming:
     channel: str
     sender: str
@@ -50,6 +73,7 @@ class Incoming:
     data: str = ""
     location: Location | None = None
     media: tuple[MediaRef, ...] = ()
+    photos: tuple[Photo, ...] = ()  # the media, once fetched and stored
     language_hint: str = ""
     sent_at: datetime | None = None
     # What the adapter needs later to answer this event (a reply token, a chat id).

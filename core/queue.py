@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import datetime
 from pathlib import Path
 
 from arq.connections import ArqRedis, RedisSettings
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
 
 JOB_PROCESS_EVENT = "process_event"
 JOB_SEND = "send_outbound"
@@ -30,3 +35,14 @@ def start_embedded_redis(var_dir: Path) -> tuple[object, str]:
     var_dir.mkdir(parents=True, exist_ok=True)
     server = EmbeddedRedis(str(var_dir / "redis.db"))
     return server, f"unix://{server.socket_file}"
+
+
+async def enqueue(queue: ArqRedis | None, job: str, *args: object, job_id: str,
+                  defer_until: datetime | None = None) -> None:
+    """Queue a job; if Redis is down the sweeper finds the work in the database later."""
+    if queue is None:
+        return
+    try:
+        await queue.enqueue_job(job, *args, _job_id=job_id, _defer_until=defer_until)
+    except (RedisError, OSError) as exc:
+        log.warning("queue unavailable, %s left to the sweeper: %s", job_id, exc)

@@ -60,6 +60,17 @@ class Settings(BaseSettings):
     outbound_max_attempts: int = 8
 
     worker_concurrency: int = Field(default=20, ge=1)
+
+    # Civic reports. Service levels are each municipality's policy: these defaults give
+    # urgent reports (hazardous or medical waste) a day and the rest three days.
+    sla_urgent_hours: int = 24
+    sla_normal_hours: int = 72
+    # Neighbours confirming a spot make it urgent from this many +1s.
+    plus_ones_urgent: int = 5
+    duplicate_radius_m: float = 50.0
+    # Green credits once a report is verified (docs/credits.md); rejected reports earn none.
+    report_verified_credits: int = 50
+    report_max_photos: int = 5
     # arq cancels a job after this; a crashed worker's job re-runs this + 10 s later
     # (PLATFORMS.md D). A turn or a send takes well under a second.
     job_timeout_seconds: int = 60

@@ -9,11 +9,12 @@ from fastapi import FastAPI
 
 from bots.channels import open_channels
 from core.db import close_db, open_db
+from core.media.store import open_configured_store
 from core.metrics import Metrics
 from core.queue import open_queue
 from core.runtime import Runtime
 from core.settings import Settings
-from web import health, webhooks
+from web import health, media, webhooks
 from web.deps import WebDeps
 
 
@@ -26,8 +27,10 @@ def create_app(settings: Settings, *, manage_db: bool = True) -> FastAPI:
             await open_db(settings.database_url)
         queue = open_queue(settings.redis_url) if settings.redis_url else None
         channels = await open_channels(settings)
+        media = open_configured_store(settings)
+        channels.closers.append(media.close)
         app.state.deps = WebDeps(settings, Runtime.build(settings), queue, Metrics(queue),
-                                 channels)
+                                 channels, media)
         try:
             yield
         finally:
@@ -40,4 +43,5 @@ def create_app(settings: Settings, *, manage_db: bool = True) -> FastAPI:
     app = FastAPI(title="WasteNexus", lifespan=lifespan)
     app.include_router(webhooks.router)
     app.include_router(health.router)
+    app.include_router(media.router)
     return app

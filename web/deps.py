@@ -9,6 +9,7 @@ from fastapi import Request
 
 from bots.channels import Channels
 from core.events.ingest import Intake
+from core.media.store import MediaStore
 from core.metrics import Metrics
 from core.runtime import Runtime
 from core.settings import Settings
@@ -21,6 +22,7 @@ class WebDeps:
     queue: ArqRedis | None
     metrics: Metrics
     channels: Channels
+    media: MediaStore
 
     @property
     def intake(self) -> Intake:

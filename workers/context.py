@@ -12,6 +12,7 @@ from bots.channels import Channels, open_channels
 from core.conversation.engine import Engine
 from core.db import close_db, open_db
 from core.events.processing import Pipeline
+from core.media.store import MediaStore, open_configured_store
 from core.metrics import Metrics
 from core.runtime import Runtime
 from core.settings import Settings
@@ -30,10 +31,13 @@ class JobDeps:
         return self.pipeline.metrics
 
 
-def build_pipeline(settings: Settings, channels: Channels, metrics: Metrics) -> Pipeline:
+def build_pipeline(settings: Settings, channels: Channels, metrics: Metrics,
+                   media: MediaStore | None = None) -> Pipeline:
     hold = {"sms": timedelta(milliseconds=settings.sms_twiml_wait_ms)}
     return Pipeline(Engine(build_router()), Runtime.build(settings), channels.parsers, metrics,
-                    channels.language_lookups, hold)
+                    language_lookups=channels.language_lookups,
+                    media_fetchers=channels.media_fetchers, media_store=media, reply_hold=hold)
+
 
 
 async def startup(ctx: dict[str, Any]) -> None:
@@ -41,8 +45,10 @@ async def startup(ctx: dict[str, Any]) -> None:
     if ctx.get("own_db", True):
         await open_db(settings.database_url)
     channels = await open_channels(settings)
+    media = open_configured_store(settings)
+    channels.closers.append(media.close)
     queue: ArqRedis = ctx["redis"]
-    ctx["deps"] = JobDeps(settings, build_pipeline(settings, channels, Metrics(queue)),
+    ctx["deps"] = JobDeps(settings, build_pipeline(settings, channels, Metrics(queue), media),
                           channels, queue)
 
 

@@ -6,14 +6,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from core.events import service as events
-from core.events.ingest import enqueue
 from core.events.models import InboundEvent
 from core.events.processing import process
 from core.messages import Reply
 from core.outbox import delivery
+from core.outbox import schedule as outbox_schedule
 from core.outbox import service as outbox
 from core.outbox.models import OutboundMessage
-from core.queue import JOB_PROCESS_EVENT, JOB_SEND
+from core.queue import JOB_PROCESS_EVENT, enqueue
 from core.users.models import Identity
 from workers.context import JobDeps
 
@@ -30,12 +30,8 @@ async def process_event(ctx: dict[str, Any], event_pk: int) -> int:
 
 
 async def schedule_send(deps: JobDeps, message_id: int, at: datetime | None = None) -> None:
-    message = await OutboundMessage.get(id=message_id)
-    now = deps.pipeline.runtime.clock()
-    when = max(at or message.not_before, message.not_before)
-    await enqueue(deps.queue, JOB_SEND, message_id,
-                  job_id=f"send:{message_id}:{message.attempts}:{when.timestamp():.0f}",
-                  defer_until=when if when > now else None)
+    await outbox_schedule.schedule_send(deps.queue, message_id, deps.pipeline.runtime.clock(),
+                                        at)
 
 
 async def send_outbound(ctx: dict[str, Any], message_id: int) -> str:

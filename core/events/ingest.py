@@ -8,13 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from arq.connections import ArqRedis
-from redis.exceptions import RedisError
 
 from core import throttle
 from core.events import service as events
 from core.events.models import EventStatus, InboundEvent
 from core.metrics import Metrics
-from core.queue import JOB_PROCESS_EVENT, JOB_THROTTLE_NOTICE
+from core.queue import JOB_PROCESS_EVENT, JOB_THROTTLE_NOTICE, enqueue
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -65,14 +64,3 @@ async def _store(intake: Intake, channel: str, raw: events.RawEvent,
             return await events.store(channel, raw.event_id, raw.sender, raw.payload, now)
     except Exception as exc:  # whatever the cause, an unstored event is not acknowledged
         raise StoreFailed(repr(exc)) from exc
-
-
-async def enqueue(queue: ArqRedis | None, job: str, *args: object, job_id: str,
-                  defer_until: datetime | None = None) -> None:
-    """Queue a job; if Redis is down the sweeper finds the work in the database later."""
-    if queue is None:
-        return
-    try:
-        await queue.enqueue_job(job, *args, _job_id=job_id, _defer_until=defer_until)
-    except (RedisError, OSError) as exc:
-        log.warning("queue unavailable, %s left to the sweeper: %s", job_id, exc)

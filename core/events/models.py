@@ -20,6 +20,8 @@ class InboundEvent(Model):
     event_id = fields.CharField(max_length=64)
     sender = fields.CharField(max_length=64)
     payload: dict = fields.JSONField()
+    # Photos fetched from the platform before processing: [Photo.to_dict(), ...].
+    media: list = fields.JSONField(default=list)
     status = fields.CharEnumField(EventStatus, max_length=16, default=EventStatus.PENDING)
     attempts = fields.IntField(default=0)
     last_error = fields.TextField(default="")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from tortoise.transactions import in_transaction
@@ -14,7 +14,9 @@ from core.conversation.engine import Engine
 from core.conversation.service import LanguageLookup, run_turn
 from core.events import service as events
 from core.events.models import EventStatus, InboundEvent
-from core.messages import IgnoredEvent, Incoming, Reply
+from core.media.intake import Fetcher, take_photo
+from core.media.store import MediaStore
+from core.messages import IgnoredEvent, Incoming, Photo, Reply
 from core.metrics import Metrics
 from core.outbox import service as outbox
 from core.runtime import Runtime
@@ -32,6 +34,8 @@ class Pipeline:
     parsers: Mapping[str, Parser]
     metrics: Metrics
     language_lookups: Mapping[str, LanguageLookup] = field(default_factory=dict)
+    media_fetchers: Mapping[str, Fetcher] = field(default_factory=dict)
+    media_store: MediaStore | None = None
     # Replies held back per channel, e.g. SMS waits for the TwiML answer window.
     reply_hold: Mapping[str, timedelta] = field(default_factory=dict)
 
@@ -51,6 +55,7 @@ async def _process_one(pipeline: Pipeline, pk: int, channel: str) -> list[int]:
     now = pipeline.runtime.clock()
     started = time.perf_counter()
     try:
+        await _prefetch_photos(pipeline, pk)
         async with in_transaction():
             event = await InboundEvent.select_for_update().get(id=pk)
             if event.status != EventStatus.PENDING:
@@ -68,11 +73,36 @@ async def _process_one(pipeline: Pipeline, pk: int, channel: str) -> list[int]:
     return created
 
 
+async def _prefetch_photos(pipeline: Pipeline, pk: int) -> None:
+    """Fetch and store a consented sender's photos before the turn, outside its transaction."""
+    event = await InboundEvent.get(id=pk)
+    fetch = pipeline.media_fetchers.get(event.channel)
+    if event.media or event.status != EventStatus.PENDING or fetch is None \
+            or pipeline.media_store is None:
+        return
+    try:
+        refs = pipeline.parsers[event.channel](event).media
+    except IgnoredEvent:
+        return
+    identity = await Identity.get_or_none(channel=event.channel, external_id=event.sender)
+    if not refs or identity is None or identity.user_id is None:  # type: ignore[attr-defined]
+        return  # before consent, photos are not stored: the bot asks for consent first
+    limit = pipeline.runtime.settings.report_max_photos
+    photos = [await take_photo(ref, fetch, pipeline.media_store) for ref in refs[:limit]]
+    event.media = [photo.to_dict() for photo in photos]
+    await event.save(update_fields=["media"])
+
+
+def _parse(pipeline: Pipeline, event: InboundEvent) -> Incoming:
+    msg = pipeline.parsers[event.channel](event)
+    return replace(msg, photos=tuple(Photo.from_dict(raw) for raw in event.media))
+
+
 async def _answer(pipeline: Pipeline, event: InboundEvent) -> list[int]:
     now = pipeline.runtime.clock()
     event.processed_at = now
     try:
-        msg = pipeline.parsers[event.channel](event)
+        msg = _parse(pipeline, event)
     except IgnoredEvent as why:
         event.status, event.last_error = EventStatus.IGNORED, str(why)
         await event.save(update_fields=["status", "last_error", "processed_at"])

@@ -1,0 +1,1 @@
+"""Media: checking citizens' photos and keeping them in a content-addressed store."""
