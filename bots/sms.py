@@ -66,8 +66,9 @@ def render(reply: Reply) -> list[str]:
         blocks.append("\n".join(f"{i} {b.label}" for i, b in enumerate(reply.buttons, 1)))
     elif reply.buttons:
         blocks.append("(" + ", ".join(b.label for b in reply.buttons) + ")")
-    if reply.document_url:
-        blocks.append(reply.document_url)
+    # Links, not MMS: Twilio sends MMS only to a few countries (the US and Canada among
+    # them, per its MMS support FAQ), not to Thailand or India; a photo travels as its URL.
+    blocks += [url for url in (reply.image_url, reply.document_url) if url]
     return pack_blocks([to_gsm_friendly(b) for b in blocks], MAX_SEGMENTS)
 
 
@@ -121,18 +122,16 @@ class SmsSender:
     async def send(self, message: OutboundMessage, replies: list[Reply], address: str,
                    now: datetime) -> str:
         # Parts are SMS bodies here, so a retry never repeats one that went out.
-        parts = [(body, r.image_url if i == 0 else "") for r in replies
-                 for i, body in enumerate(render(r))]
-        for body, media_url in parts[message.parts_sent:]:
-            message.platform_ids.append(await self._create(address, body, media_url))
+        bodies = [body for reply in replies for body in render(reply)]
+        for body in bodies[message.parts_sent:]:
+            message.platform_ids.append(await self._create(address, body))
             message.parts_sent += 1
         return "api"
 
-    async def _create(self, to: str, body: str, media_url: str) -> str:
+    async def _create(self, to: str, body: str) -> str:
         try:
             created = await self.client.messages.create_async(
-                to=to, from_=self.from_number, body=body, status_callback=self.status_callback,
-                media_url=[media_url] if media_url else None)
+                to=to, from_=self.from_number, body=body, status_callback=self.status_callback)
         except TwilioRestException as exc:
             detail = f"Twilio {exc.status} code {exc.code}: {exc.msg}"
             if exc.status == 429 or exc.status >= 500:
