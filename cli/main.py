@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 
+from cli import staff
 from core.settings import Settings
 
 
@@ -22,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("worker", help="the arq worker")
     sub.add_parser("migrate", help="apply database migrations")
     sub.add_parser("seed", help="load factor sets and other reference data")
+    staff.add_parser(sub)
     chat = sub.add_parser("chat", help="talk to the bot in this terminal")
     chat.add_argument("--lang", default="", help="en, th or hi (default: ask)")
     chat.add_argument("--user", default="local", help="who you are in the console channel")
@@ -33,7 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     # The terminal chat keeps its screen for the conversation.
     level = logging.WARNING if args.command == "chat" else logging.INFO
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("tortoise").setLevel(logging.WARNING)  # one line per connection close
     settings = Settings()
+    if args.command == "admin":
+        return asyncio.run(staff.run(settings, args))
     if args.command == "chat":
         from cli.chat import run_chat
 
