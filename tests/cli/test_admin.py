@@ -29,6 +29,9 @@ def test_a_created_dispatcher_gets_a_token_that_authenticates(tmp_path: Path) ->
 
 CHECK = """
 import asyncio, sys
+from datetime import UTC, datetime
+from core.db import close_db, open_db
+from core.staff.service import staff_for_token
 
 async def main():
     await open_db(sys.argv[1])
