@@ -14,7 +14,7 @@ from core.metrics import Metrics
 from core.queue import open_queue
 from core.runtime import Runtime
 from core.settings import Settings
-from web import health, media, webhooks
+from web import health, media, open311, webhooks
 from web.deps import WebDeps
 
 
@@ -44,4 +44,5 @@ def create_app(settings: Settings, *, manage_db: bool = True) -> FastAPI:
     app.include_router(webhooks.router)
     app.include_router(health.router)
     app.include_router(media.router)
+    app.include_router(open311.router)  # ends in a catch-all for /open311/v2/
     return app
