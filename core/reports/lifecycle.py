@@ -65,12 +65,21 @@ def check(report: Report, actor: Staff, move: Move) -> None:
         raise Forbidden("green champions moderate reports in their own ward only")
     if actor.role == R.WORKER and report.assignee_id != actor.id:  # type: ignore[attr-defined]
         raise Forbidden("workers move only the reports assigned to them")
-    if move.to == S.ASSIGNED and (move.assignee is None or move.assignee.role != R.WORKER):
+    _check_details(report, move)
+
+
+def _check_details(report: Report, move: Move) -> None:
+    if (move.assignee is not None) != (move.to == S.ASSIGNED):
+        raise MissingDetail("a worker is given exactly when assigning")
+    if move.assignee is not None and not (move.assignee.role == R.WORKER and move.assignee.active):
         raise MissingDetail("assigning needs an active worker")
     if move.to == S.COLLECTED and not move.photo_key:
         raise MissingDetail("collection needs a proof photo")
-    if move.to == S.DUPLICATE and (move.duplicate_of is None or move.duplicate_of.id == report.id):
-        raise MissingDetail("a duplicate needs the original report")
+    if (move.duplicate_of is not None) != (move.to == S.DUPLICATE):
+        raise MissingDetail("an original is given exactly when marking a duplicate")
+    original = move.duplicate_of
+    if original is not None and (original.id == report.id or original.status in TERMINAL):
+        raise MissingDetail("a duplicate needs another report that is still open")
 
 
 async def apply(report: Report, actor: Staff, move: Move, now: datetime,

@@ -28,8 +28,9 @@ def report_in(status: Status, ward: str = "w1") -> Report:
 
 def complete_move(to: Status) -> Move:
     """A move carrying whatever its target needs, so only legality and role are tested."""
-    return Move(to, photo_key="b" * 64 + ".jpg", assignee=WORKER,
-                duplicate_of=Report(id=2, ref="WN-ORIG"))
+    return Move(to, photo_key="b" * 64 + ".jpg",
+                assignee=WORKER if to == Status.ASSIGNED else None,
+                duplicate_of=Report(id=2, ref="WN-ORIG") if to == Status.DUPLICATE else None)
 
 
 @pytest.mark.parametrize(("start", "end", "role"), list(
@@ -64,6 +65,11 @@ def test_a_worker_moves_only_reports_assigned_to_them() -> None:
     (Status.ASSIGNED, Move(Status.COLLECTED)),  # no proof photo
     (Status.VERIFIED, Move(Status.ASSIGNED)),  # no worker
     (Status.REPORTED, Move(Status.DUPLICATE)),  # no original
+    (Status.ASSIGNED, Move(Status.IN_PROGRESS, assignee=WORKER)),  # a worker, not assigning
+    (Status.VERIFIED, Move(Status.ASSIGNED, assignee=Staff(id=5, name="x", role=Role.WORKER,
+                                                            active=False))),  # inactive
+    (Status.REPORTED, Move(Status.DUPLICATE, duplicate_of=Report(
+        id=2, ref="WN-DONE", status=Status.RESOLVED))),  # the original is closed
 ])
 def test_a_move_missing_its_detail_is_refused(status: Status, move: Move) -> None:
     admin = Staff(id=1, name="a", role=Role.ADMIN)
