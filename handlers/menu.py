@@ -21,6 +21,8 @@ def main_menu(turn: Turn, text: str | None = None) -> Reply:
     t = turn.t
     return Reply(text or t("What would you like to do?"), buttons=(
         Button(t("Log waste"), "log"),
+        Button(t("Report a dump"), "report"),
+        Button(t("My reports"), "myreports"),
         Button(t("My credits"), "balance"),
         Button(t("Undo last entry"), "undo"),
         Button(t("Language"), "language"),
@@ -42,6 +44,8 @@ async def show_help(turn: Turn) -> list[Reply]:
         "I keep your waste diary and count your green credits.\n"
         "• Log waste: tap Log waste, or type it, e.g. \"2 kg plastic bottles recycled\" "
         "or \"500g food waste composted\".\n"
+        "• Report a dump or an overflowing bin: tap Report a dump, or just send a photo. "
+        "\"my reports\" lists your reports; \"status WN-7K3Q\" shows one.\n"
         "• \"balance\" shows your credits and CO2e saved.\n"
         "• \"undo\" removes your last entry.\n"
         "• \"link\" shares your diary with your other chat apps.\n"

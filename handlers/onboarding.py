@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.conversation.router import Router, Turn
-from core.messages import Button, Reply
+from core.messages import Button, Kind, Reply
 from core.users import service as users
 from core.users.regions import (
     REGION_TIMEZONES,
@@ -17,6 +17,8 @@ from handlers.menu import language_buttons, main_menu
 router = Router()
 
 SKIP = {"skip", "ข้าม", "छोड़ें", "छोड़ो", "skip it"}
+# Survives State.go (a leading "_"), until consent is given.
+UNKEPT_PHOTO = "_photo_before_consent"
 YES = {"yes", "y", "ok", "agree", "i agree", "ใช่", "ตกลง", "ยอมรับ", "हाँ", "हां", "सहमत"}
 NO = {"no", "n", "no thanks", "ไม่", "ไม่ยอมรับ", "नहीं"}
 
@@ -38,6 +40,7 @@ def consent_prompt(turn: Turn) -> Reply:
 @router.intent("start", words={"en": ["start", "hi", "hello", "begin"],
                                "th": ["เริ่ม", "สวัสดี"], "hi": ["शुरू", "नमस्ते"]})
 async def start(turn: Turn) -> list[Reply]:
+    _note_unkept_photo(turn)
     if turn.identity.blocked:
         turn.identity.blocked = False
         await turn.identity.save(update_fields=["blocked"])
@@ -54,6 +57,7 @@ async def consent(turn: Turn) -> list[Reply]:
 
 @router.step("onboarding", "consent")
 async def consent_typed(turn: Turn) -> list[Reply]:
+    _note_unkept_photo(turn)
     word = turn.msg.text.strip().casefold()
     if word in YES or word in NO:
         return await _decide(turn, word in YES)
@@ -71,10 +75,21 @@ async def _decide(turn: Turn, agreed: bool) -> list[Reply]:
     timezone = REGION_TIMEZONES.get(region, turn.runtime.settings.default_timezone)
     turn.user = await users.give_consent(turn.identity, turn.locale, timezone, region, turn.now)
     turn.state.go("onboarding", "province")
-    return [Reply(turn.t("Thank you! Which province (Thailand) or state (India) do you live "
-                         "in? Type its name, or share your location."),
-                  ask_location=turn.t("Share my location"),
-                  buttons=(Button(turn.t("Skip"), "onboard:skip"),))]
+    replies = [Reply(turn.t("Thank you! Which province (Thailand) or state (India) do you live "
+                            "in? Type its name, or share your location."),
+                     ask_location=turn.t("Share my location"),
+                     buttons=(Button(turn.t("Skip"), "onboard:skip"),))]
+    if turn.state.slots.pop(UNKEPT_PHOTO, False):
+        replies.insert(0, Reply(turn.t(
+            "I couldn't keep the photo you sent before you agreed. When we've finished here, "
+            "please send it again to report the spot.")))
+    return replies
+
+
+def _note_unkept_photo(turn: Turn) -> None:
+    """Photos are not stored before consent (core/events/processing.py); ask again after."""
+    if turn.user is None and turn.msg.kind is Kind.IMAGE:
+        turn.state.slots[UNKEPT_PHOTO] = True
 
 
 @router.step("onboarding", "province")

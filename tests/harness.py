@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -14,7 +16,7 @@ from arq.worker import Worker
 from bots.channels import Channels
 from core.events import service as events
 from core.events.processing import Pipeline, process
-from core.messages import Reply
+from core.messages import Photo, Reply
 from core.metrics import Metrics
 from core.outbox import service as outbox
 from core.outbox.models import OutboundMessage
@@ -72,11 +74,14 @@ class Chat:
     def build(cls, settings: Settings, sender: str = "tester", lang: str = "en") -> Chat:
         return cls(build_pipeline(settings, Channels(), Metrics(None)), sender, lang)
 
-    async def send(self, **payload: Any) -> list[Reply]:
+    async def send(self, photos: tuple[Photo, ...] = (), **payload: Any) -> list[Reply]:
         payload.setdefault("lang", self.lang)
         event = await events.store("console", uuid.uuid4().hex, self.sender, payload,
                                    self.pipeline.runtime.clock())
         assert event is not None
+        if photos:  # as core/events/processing._prefetch_photos leaves a fetched image
+            event.media = [photo.to_dict() for photo in photos]
+            await event.save(update_fields=["media"])
         replies: list[Reply] = []
         for message_id in await process(self.pipeline, event.id):
             replies += outbox.replies_of(await OutboundMessage.get(id=message_id))
@@ -91,11 +96,25 @@ class Chat:
     async def share_location(self, lat: float, lon: float) -> list[Reply]:
         return await self.send(kind="location", lat=lat, lon=lon)
 
+    async def send_photo(self, *photos: Photo, caption: str = "") -> list[Reply]:
+        """An image message whose photos were already fetched and stored; none as before
+        consent, when they are not kept."""
+        return await self.send(photos=photos, kind="image", text=caption)
+
     async def onboard(self, province: str = "Bangkok") -> None:
         await self.say("start")
         await self.tap("consent:yes")
         await self.say(province)
         await self.tap("onboard:skip")
+
+
+def stored_photo(n: int, latitude: str | None = None, longitude: str | None = None) -> Photo:
+    """Photo number n as the media store keeps it: its own key and perceptual hash, and the
+    GPS of the original's EXIF when given."""
+    digest = hashlib.sha256(f"photo {n}".encode()).hexdigest()
+    return Photo(digest + ".jpg", digest[:16],
+                 Decimal(latitude) if latitude is not None else None,
+                 Decimal(longitude) if longitude is not None else None)
 
 
 def text_of(replies: list[Reply]) -> str:

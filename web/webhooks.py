@@ -18,28 +18,13 @@ from core.events.service import RawEvent
 from core.messages import Reply
 from core.outbox import service as outbox
 from core.outbox.models import OutboundMessage, OutboundStatus
+from web.bodies import BodyTooLarge, read_body
 from web.deps import WebDeps, deps_of
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/webhooks")
 # How often the SMS webhook looks for replies while it can still answer with TwiML.
 TWIML_POLL_S = 0.03
-
-
-class BodyTooLarge(Exception):
-    pass
-
-
-async def read_body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise BodyTooLarge
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise BodyTooLarge
-    return bytes(body)
 
 
 def _refuse(status: int, detail: str, channel: str) -> Response:

@@ -111,7 +111,8 @@ async def create_report(new: NewReport, source: str, now: datetime, settings: Se
         h3_cell=cell, location_source=new.location_source, address=new.address[:255],
         waste_types=list(new.waste_types), size=new.size, note=new.note, urgency=urgency,
         priority=priority_of(new.size, 0, urgency), province=new.province,
-        district=new.district, ward=new.ward or new.district, contact=new.contact, created_at=now, updated_at=now,
+        district=new.district, ward=new.ward or new.district, contact=new.contact,
+        created_at=now, updated_at=now,
         sla_due_at=sla_due(now, urgency, settings))
     for photo in new.photos:
         await ReportPhoto.create(report=report, key=photo.key, phash=photo.phash, created_at=now)

@@ -11,7 +11,7 @@ from core.events.models import EventStatus, InboundEvent
 from core.settings import Settings
 from tests.harness import Chat, buttons_of, text_of
 
-MAIN_MENU = ["log", "balance", "undo", "language", "help"]
+MAIN_MENU = ["log", "report", "myreports", "balance", "undo", "language", "help"]
 HELP_START = "I keep your waste diary and count your green credits."
 UNKNOWN = ("Sorry, I didn't understand that. Try \"2 kg plastic bottles recycled\", "
            "\"balance\" or \"menu\".")

@@ -17,10 +17,10 @@ from core.reports import open311_intake
 from core.reports import service as reports
 from core.reports.kinds import WASTE_TYPES
 from core.reports.models import Report, ReportEvent, ReportPhoto
+from web.bodies import BodyTooLarge, read_body
 from web.deps import WebDeps, deps_of
 from web.open311 import params, render
 from web.open311.params import InvalidParameters, Problem, RequestQuery
-from web.webhooks import BodyTooLarge, read_body
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/open311/v2", tags=["open311"])
