@@ -82,8 +82,8 @@ async def stale_button(turn: Turn) -> list[Reply]:
 
 @router.intent("unsupported")
 async def unsupported(turn: Turn) -> list[Reply]:
-    return [Reply(turn.t("I can only read text, buttons and locations for now. "
-                         "Send \"help\" to see what I can do."))]
+    return [Reply(turn.t("I can read text, photos, buttons and locations, but not this kind "
+                         "of message. Send \"help\" to see what I can do."))]
 
 
 @router.intent("unfollow")

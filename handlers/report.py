@@ -14,7 +14,6 @@ from core.conversation.router import Router, Turn, normalize
 from core.messages import Button, Reply
 from core.reports import service as reports
 from core.reports.kinds import SIZES, WASTE_TYPES
-from core.reports.models import Subscription
 from handlers import reports_status
 from handlers.menu import stale_button, unsupported
 from handlers.onboarding import SKIP, YES
@@ -235,11 +234,11 @@ async def _send(turn: Turn, draft: Draft, _rest: list[str]) -> list[Reply]:
 
 async def _plus_one(turn: Turn, draft: Draft, rest: list[str]) -> list[Reply]:
     """Confirm an offered report instead of making a new one."""
-    offered = {r.ref: r for r in await find_new_duplicates(turn, draft)}
+    offered = {m.report.ref: m.report for m in await find_new_duplicates(turn, draft)}
     report = offered.get(rest[0].upper()) if rest else None
     if report is None or turn.user is None:
         return await _stale(turn, draft, [])
-    already = await Subscription.exists(report=report, user=turn.user)
+    already = await reports.is_following(report, turn.user)
     report = await reports.plus_one(report, turn.user, turn.identity, turn.now,
                                     turn.runtime.settings)
     turn.state.end()
@@ -256,7 +255,7 @@ async def _plus_one(turn: Turn, draft: Draft, rest: list[str]) -> list[Reply]:
 async def _mine(turn: Turn, draft: Draft, _rest: list[str]) -> list[Reply]:
     """The offered reports are another spot: remember that, and carry on with this one."""
     found = await find_new_duplicates(turn, draft)
-    draft = replace(draft, dismissed=(*draft.dismissed, *(r.ref for r in found)),
+    draft = replace(draft, dismissed=(*draft.dismissed, *(m.report.ref for m in found)),
                     checked=draft.fingerprint())
     return await ask_next(turn, draft)
 

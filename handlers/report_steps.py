@@ -46,10 +46,10 @@ async def ask_next(turn: Turn, draft: Draft, lead: str = "") -> list[Reply]:
     return ask_confirm(turn, draft, lead)
 
 
-async def find_new_duplicates(turn: Turn, draft: Draft) -> list[Report]:
+async def find_new_duplicates(turn: Turn, draft: Draft) -> list[reports.Match]:
     """Open reports of the same spot or photo that the person has not set aside."""
     found = await reports.find_duplicates(draft.new_report(turn.user), turn.runtime.settings)
-    return [r for r in found if r.ref not in draft.dismissed][:MAX_OFFERED]
+    return [m for m in found if m.report.ref not in draft.dismissed][:MAX_OFFERED]
 
 
 def _ask(turn: Turn, step: str, draft: Draft, lead: str, prompt: str,
@@ -92,13 +92,15 @@ def ask_location(turn: Turn, draft: Draft, lead: str) -> list[Reply]:
     return _ask(turn, "location", draft, lead, prompt, buttons, t("Share my location"))
 
 
-def ask_duplicates(turn: Turn, draft: Draft, found: list[Report], lead: str) -> list[Reply]:
+def ask_duplicates(turn: Turn, draft: Draft, found: list[reports.Match],
+                   lead: str) -> list[Reply]:
     t = turn.t
     lines = [t("This spot may already be reported:"),
-             *(duplicate_line(turn, r, draft.latitude, draft.longitude) for r in found),
+             *(duplicate_line(turn, match) for match in found),
              t("If it is the same, tap +1: that report moves up the queue and you get its "
                "updates. If not, send yours.")]
-    buttons = (*(Button(t("+1 {ref}", ref=r.ref), f"rep:plus:{r.ref}") for r in found),
+    buttons = (*(Button(t("+1 {ref}", ref=m.report.ref), f"rep:plus:{m.report.ref}")
+                 for m in found),
                Button(t("Send mine anyway"), "rep:mine"))
     return _ask(turn, "duplicates", draft, lead, "\n".join(lines), buttons)
 

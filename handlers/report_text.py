@@ -10,9 +10,8 @@ from babel.dates import format_date, format_time, format_timedelta
 
 from core.conversation.router import Turn
 from core.i18n import N_
-from core.reports import geo
 from core.reports.kinds import SIZES, WASTE_TYPES
-from core.reports.models import Report
+from core.reports.service import Match
 
 STATUS_LABELS = {
     "reported": N_("Reported"),
@@ -105,20 +104,15 @@ def place_text(turn: Turn, latitude: Decimal | None, longitude: Decimal | None, 
     return turn.t("Place: {place}", place=where)
 
 
-def duplicate_line(turn: Turn, report: Report, latitude: Decimal | None,
-                   longitude: Decimal | None) -> str:
+def duplicate_line(turn: Turn, match: Match) -> str:
     """One existing report offered for a +1: its ref, status, age and distance."""
+    report = match.report
     status, ago = status_label(turn, report.status), ago_text(turn, report.created_at)
-    meters = None
-    if latitude is not None and longitude is not None and report.latitude is not None \
-            and report.longitude is not None:
-        meters = geo.distance_m(latitude, longitude, report.latitude, report.longitude)
-    if meters is None or meters > turn.runtime.settings.duplicate_radius_m:
-        # Not near by the map, so find_duplicates matched it by its photo.
+    if match.meters is None:
         return turn.t("• {ref}: {status}, {ago}, same photo", ref=report.ref,
                       status=status, ago=ago)
     return turn.t("• {ref}: {status}, {ago}, about {meters} m away", ref=report.ref,
-                  status=status, ago=ago, meters=round(meters))
+                  status=status, ago=ago, meters=round(match.meters))
 
 
 def stars_text(stars: int) -> str:

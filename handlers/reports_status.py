@@ -7,7 +7,7 @@ import re
 from core.conversation.router import Router, Turn
 from core.messages import Button, Kind, Reply
 from core.reports import service as reports
-from core.reports.models import Rating, Report, ReportEvent, Status, Subscription
+from core.reports.models import Rating, Report, ReportEvent, Status
 from handlers.menu import stale_button
 from handlers.report_text import (
     URGENCY_LABELS,
@@ -90,8 +90,7 @@ async def show_report(turn: Turn, typed: str) -> list[Reply]:
     if report is None:
         return _not_found(turn, ref)
     lines = [*await _status_lines(turn, report), *await _timeline(turn, report)]
-    following = turn.user is not None and await Subscription.exists(report=report,
-                                                                    user=turn.user)
+    following = turn.user is not None and await reports.is_following(report, turn.user)
     if report.status != Status.RESOLVED or not following:
         return [Reply("\n".join(lines), buttons=_follow_buttons(turn))]
     rating = await Rating.get_or_none(report=report, user=turn.user)
@@ -132,16 +131,15 @@ async def rate(turn: Turn) -> list[Reply]:
     report = await reports.by_ref(turn.args[0])
     if report is None:
         return _not_found(turn, turn.args[0])
-    t, ref = turn.t, report.ref
-    if not await Subscription.exists(report=report, user=turn.user):
+    t, ref, stars = turn.t, report.ref, int(turn.args[1])
+    try:
+        await reports.rate(report, turn.user, stars, turn.now)
+    except reports.NotFollowing:
         return [Reply(t("Only the people who reported or confirmed {ref} can rate it.",
                         ref=ref), buttons=_follow_buttons(turn))]
-    if report.status != Status.RESOLVED:
+    except reports.NotResolved:
         return [Reply(t("You can rate {ref} once it is resolved. It is now: {status}.",
                         ref=ref, status=status_label(turn, report.status)),
                       buttons=_follow_buttons(turn))]
-    stars = int(turn.args[1])
-    await Rating.update_or_create(report=report, user=turn.user,
-                                  defaults={"stars": stars, "created_at": turn.now})
     return [Reply(t("Thank you! You rated {ref} {stars}. It helps the city see what works.",
                     ref=ref, stars=stars_text(stars)), buttons=_follow_buttons(turn))]

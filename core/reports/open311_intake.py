@@ -46,7 +46,7 @@ async def submit(new: NewReport, now: datetime, settings: Settings) -> Submitted
     async with in_transaction():
         duplicates = await find_duplicates(new, settings)
         if duplicates:
-            return Submitted(await confirm_anonymously(duplicates[0], now, settings), True)
+            return Submitted(await confirm_anonymously(duplicates[0].report, now, settings), True)
         return Submitted(await create_report(new, SOURCE, now, settings), False)
 
 

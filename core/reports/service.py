@@ -17,6 +17,7 @@ from core.reports import geo
 from core.reports.kinds import SIZE_WEIGHT, URGENT_TYPES
 from core.reports.models import (
     OPEN_STATUSES,
+    Rating,
     Report,
     ReportEvent,
     ReportPhoto,
@@ -71,9 +72,18 @@ def sla_due(created_at: datetime, urgency: str, settings: Settings) -> datetime:
     return created_at + timedelta(hours=hours)
 
 
-async def find_duplicates(new: NewReport, settings: Settings) -> list[Report]:
+@dataclass(frozen=True, slots=True)
+class Match:
+    """An open report that may be the same spot, and why: its distance or the same photo."""
+
+    report: Report
+    meters: float | None
+    same_photo: bool
+
+
+async def find_duplicates(new: NewReport, settings: Settings) -> list[Match]:
     """Open reports within the radius, or with a near-identical photo; nearest first."""
-    found: dict[int, tuple[float, Report]] = {}
+    found: dict[int, Match] = {}
     if new.latitude is not None and new.longitude is not None:
         nearby = await Report.filter(status__in=OPEN_STATUSES,
                                      h3_cell__in=geo.cells_near(new.latitude, new.longitude))
@@ -82,10 +92,11 @@ async def find_duplicates(new: NewReport, settings: Settings) -> list[Report]:
             meters = geo.distance_m(new.latitude, new.longitude, report.latitude,
                                     report.longitude)
             if meters <= settings.duplicate_radius_m:
-                found[report.id] = (meters, report)
+                found[report.id] = Match(report, meters, False)
     for report in await _same_photo(new.photos):
-        found.setdefault(report.id, (float("inf"), report))
-    return [report for _, report in sorted(found.values(), key=lambda pair: pair[0])]
+        near = found.get(report.id)
+        found[report.id] = Match(report, near.meters if near else None, True)
+    return sorted(found.values(), key=lambda m: float("inf") if m.meters is None else m.meters)
 
 
 async def _same_photo(photos: tuple[Photo, ...]) -> list[Report]:
@@ -152,6 +163,30 @@ async def plus_one(report: Report, user: User, identity: Identity, now: datetime
         report.sla_due_at = sla_due(report.created_at, report.urgency, settings)
         await report.save(update_fields=["urgency", "priority", "sla_due_at"])
     return report
+
+
+class NotFollowing(Exception):
+    """Only the people who reported or confirmed a report may rate it."""
+
+
+class NotResolved(Exception):
+    """A report is rated once it is resolved."""
+
+
+async def is_following(report: Report, user: User) -> bool:
+    return await Subscription.exists(report=report, user=user)
+
+
+async def rate(report: Report, user: User, stars: int, now: datetime) -> None:
+    """Store or replace this person's 1-5 stars for a resolved report they follow."""
+    if not 1 <= stars <= 5:
+        raise ValueError(stars)
+    if not await is_following(report, user):
+        raise NotFollowing(report.ref)
+    if report.status != Status.RESOLVED:
+        raise NotResolved(report.ref)
+    await Rating.update_or_create(report=report, user=user,
+                                  defaults={"stars": stars, "created_at": now})
 
 
 async def by_ref(ref: str) -> Report | None:

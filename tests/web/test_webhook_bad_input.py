@@ -26,7 +26,7 @@ LINE_USER = "U" + "c3" * 16
 TG_USER = 4242
 PHONE = "+66812345678"
 CONSENT_QUESTION = "Do you agree?"
-TEXT_ONLY = "I can only read text, buttons and locations for now."
+TEXT_ONLY = "I can read text, photos, buttons and locations, but not this kind of message."
 APOLOGY = "Sorry, something went wrong with your last message. Please try again later."
 Call = tuple[bytes, dict[str, str]]
 
