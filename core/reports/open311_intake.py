@@ -6,18 +6,10 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime
 
-from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from core.reports.models import Report
-from core.reports.service import (
-    NewReport,
-    create_report,
-    find_duplicates,
-    priority_of,
-    sla_due,
-    urgency_of,
-)
+from core.reports.service import NewReport, add_confirmation, create_report, find_duplicates
 from core.settings import Settings
 
 SOURCE = "open311"
@@ -56,10 +48,5 @@ async def confirm_anonymously(report: Report, now: datetime, settings: Settings)
     Call inside a transaction; the row is locked so concurrent confirmations re-rank in turn.
     """
     report = await Report.select_for_update().get(id=report.id)
-    await Report.filter(id=report.id).update(plus_ones=F("plus_ones") + 1, updated_at=now)
-    await report.refresh_from_db()
-    report.urgency = urgency_of(report.waste_types, report.plus_ones, settings)
-    report.priority = priority_of(report.size, report.plus_ones, report.urgency)
-    report.sla_due_at = sla_due(report.created_at, report.urgency, settings)
-    await report.save(update_fields=["urgency", "priority", "sla_due_at"])
+    await add_confirmation(report, now, settings)
     return report

@@ -156,13 +156,18 @@ async def plus_one(report: Report, user: User, identity: Identity, now: datetime
                    settings: Settings) -> Report:
     """Confirm someone else's report: it rises in priority and this person hears its news."""
     if await subscribe(report, user, identity, now):
-        await Report.filter(id=report.id).update(plus_ones=F("plus_ones") + 1, updated_at=now)
-        await report.refresh_from_db()
-        report.urgency = urgency_of(report.waste_types, report.plus_ones, settings)
-        report.priority = priority_of(report.size, report.plus_ones, report.urgency)
-        report.sla_due_at = sla_due(report.created_at, report.urgency, settings)
-        await report.save(update_fields=["urgency", "priority", "sla_due_at"])
+        await add_confirmation(report, now, settings)
     return report
+
+
+async def add_confirmation(report: Report, now: datetime, settings: Settings) -> None:
+    """Count one more confirmation and re-rank: urgency, priority and the SLA follow it."""
+    await Report.filter(id=report.id).update(plus_ones=F("plus_ones") + 1, updated_at=now)
+    await report.refresh_from_db()
+    report.urgency = urgency_of(report.waste_types, report.plus_ones, settings)
+    report.priority = priority_of(report.size, report.plus_ones, report.urgency)
+    report.sla_due_at = sla_due(report.created_at, report.urgency, settings)
+    await report.save(update_fields=["urgency", "priority", "sla_due_at"])
 
 
 class NotFollowing(Exception):
