@@ -19,6 +19,9 @@ MODEL_MODULES = [
     "core.staff.models",
     "core.audit.models",
     "core.reports.models",
+    "core.training.models",
+    "core.gamification.models",
+    "core.social.models",
 ]
 
 

@@ -31,6 +31,9 @@ class DiaryEntry(Model):
     co2e_emitted_g = fields.IntField(null=True)
     co2e_avoided_g = fields.IntField(null=True)
     credits = fields.IntField()
+    # "" when credited as computed; "capped" (daily cap reached) or "flagged" (implausible,
+    # held for review): then `credits` is what was actually credited.
+    review = fields.CharField(max_length=8, default="")
     local_date = fields.DateField()
     created_at = fields.DatetimeField()
     undone_at = fields.DatetimeField(null=True)

@@ -18,6 +18,9 @@ class User(Model):
     longitude = fields.DecimalField(max_digits=9, decimal_places=6, null=True)
     consent_version = fields.CharField(max_length=16)
     consented_at = fields.DatetimeField()
+    # Who sees this person by name on leaderboards: public, friends or private.
+    visibility = fields.CharField(max_length=8, default="friends")
+    invite_code = fields.CharField(max_length=12, null=True, unique=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     identities: fields.ReverseRelation["Identity"]
