@@ -71,6 +71,25 @@ class Settings(BaseSettings):
     # Green credits once a report is verified (docs/credits.md); rejected reports earn none.
     report_verified_credits: int = 50
     report_max_photos: int = 5
+
+    # Training: a failed quiz may be retaken after this cool-down.
+    quiz_retake_cooldown_hours: int = 6
+
+    # Progress. Levels on cumulative credits earned, from the Thailand Waste Diary design
+    # (shared/data/th_diary_gamification.csv): Eco Beginner ... Planet Protector.
+    level_thresholds: list[int] = [0, 100, 500, 1000, 2500]
+    streak_freezes_per_week: int = 1
+    # Anti-abuse (docs/credits.md). Diary credits per person per local day beyond this are
+    # recorded but not credited.
+    diary_daily_credit_cap: int = 250
+    # One category above this many kg in a local day is held for review, not credited. A
+    # person produces about 0.74 kg of waste a day on average (World Bank, "What a Waste
+    # 2.0", 2018), so 25 kg of one kind from one household in a day is implausible.
+    implausible_daily_kg: int = 25
+
+    # Referrals: both people get this once the newcomer's first real activity counts.
+    referral_credits: int = 50
+    referrals_per_day_limit: int = 10
     # arq cancels a job after this; a crashed worker's job re-runs this + 10 s later
     # (PLATFORMS.md D). A turn or a send takes well under a second.
     job_timeout_seconds: int = 60

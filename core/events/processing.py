@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
@@ -25,6 +25,7 @@ from core.users.models import Identity, User
 log = logging.getLogger(__name__)
 
 Parser = Callable[[InboundEvent], Incoming]
+AfterCommit = Callable[[int | None], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,9 @@ class Pipeline:
     media_store: MediaStore | None = None
     # Replies held back per channel, e.g. SMS waits for the TwiML answer window.
     reply_hold: Mapping[str, timedelta] = field(default_factory=dict)
+    # Run after an event's transaction commits, with the user it was about (or None):
+    # work that must not roll back with it, such as refreshing leaderboards in Redis.
+    after_commit: Sequence[AfterCommit] = ()
 
 
 async def process(pipeline: Pipeline, event_pk: int) -> list[int]:
@@ -60,7 +64,7 @@ async def _process_one(pipeline: Pipeline, pk: int, channel: str) -> list[int]:
             event = await InboundEvent.select_for_update().get(id=pk)
             if event.status != EventStatus.PENDING:
                 return []
-            created = await _answer(pipeline, event)
+            created, user_id = await _answer(pipeline, event)
     except Exception as exc:
         log.exception("event %s failed", pk)
         dead = await events.record_failure(pk, repr(exc), now,
@@ -70,7 +74,16 @@ async def _process_one(pipeline: Pipeline, pk: int, channel: str) -> list[int]:
         return [apology] if apology else []
     await pipeline.metrics.observe("event_processing_seconds", time.perf_counter() - started,
                                    channel=channel)
+    await _after_commit(pipeline, user_id)
     return created
+
+
+async def _after_commit(pipeline: Pipeline, user_id: int | None) -> None:
+    for hook in pipeline.after_commit:
+        try:
+            await hook(user_id)
+        except Exception:  # the event is done; a derived cache can be rebuilt later
+            log.exception("after-commit hook %s failed", getattr(hook, "__name__", hook))
 
 
 async def _prefetch_photos(pipeline: Pipeline, pk: int) -> None:
@@ -98,7 +111,7 @@ def _parse(pipeline: Pipeline, event: InboundEvent) -> Incoming:
     return replace(msg, photos=tuple(Photo.from_dict(raw) for raw in event.media))
 
 
-async def _answer(pipeline: Pipeline, event: InboundEvent) -> list[int]:
+async def _answer(pipeline: Pipeline, event: InboundEvent) -> tuple[list[int], int | None]:
     now = pipeline.runtime.clock()
     event.processed_at = now
     try:
@@ -108,7 +121,7 @@ async def _answer(pipeline: Pipeline, event: InboundEvent) -> list[int]:
         await event.save(update_fields=["status", "last_error", "processed_at"])
         await pipeline.metrics.count("events_processed_total", channel=event.channel,
                                      outcome="ignored")
-        return []
+        return [], None
     result = await run_turn(pipeline.engine, pipeline.runtime, msg, f"ev:{event.id}", now,
                             pipeline.language_lookups.get(event.channel))
     hold = pipeline.reply_hold.get(event.channel, timedelta(0))
@@ -123,7 +136,7 @@ async def _answer(pipeline: Pipeline, event: InboundEvent) -> list[int]:
         event.payload = {"redacted": "no consent"}
     await event.save(update_fields=["status", "processed_at", "payload"])
     await pipeline.metrics.count("events_processed_total", channel=event.channel, outcome="done")
-    return [message.id] if message else []
+    return ([message.id] if message else []), (result.user.id if result.user else None)
 
 
 async def _apologise(pipeline: Pipeline, pk: int) -> int | None:
