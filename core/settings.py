@@ -21,10 +21,14 @@ class Settings(BaseSettings):
     line_channel_access_token: str = ""
     line_api_base_url: str = "https://api.line.me"
     line_data_api_base_url: str = "https://api-data.line.me"
+    # The official account's basic ID (such as @wastenexus), for invite deep links.
+    line_basic_id: str = ""
 
     telegram_bot_token: str = ""
     telegram_webhook_secret: str = ""
     telegram_api_base_url: str = "https://api.telegram.org"
+    # For invite deep links: t.me/<username>?start=<code>.
+    telegram_bot_username: str = ""
 
     twilio_account_sid: str = ""
     twilio_auth_token: str = ""
