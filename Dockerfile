@@ -16,6 +16,10 @@ RUN pip install .
 
 # Runtime stage: the virtualenv, the catalogs, and an unprivileged user.
 FROM python:3.11-slim AS runtime
+# Certificates print Thai and Hindi names: fonts with those scripts.
+RUN apt-get update && apt-get install -y --no-install-recommends \
+        fonts-dejavu-core fonts-tlwg-loma-ttf fonts-lohit-deva \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 10001 wastenexus
 COPY --from=build /opt/venv /opt/venv
 COPY locales /app/locales

@@ -14,7 +14,7 @@ from core.metrics import Metrics
 from core.queue import open_queue
 from core.runtime import Runtime
 from core.settings import Settings
-from web import health, media, open311, webhooks
+from web import certificates, health, media, open311, webhooks
 from web.api import reports as admin_api
 from web.deps import WebDeps
 
@@ -46,5 +46,6 @@ def create_app(settings: Settings, *, manage_db: bool = True) -> FastAPI:
     app.include_router(health.router)
     app.include_router(media.router)
     app.include_router(admin_api.router)
+    app.include_router(certificates.router)
     app.include_router(open311.router)  # ends in a catch-all for /open311/v2/
     return app

@@ -1,0 +1,1 @@
+"""Training certificates: issuing, looking up by code, and rendering the PDF."""
