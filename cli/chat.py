@@ -9,10 +9,10 @@ from rich.console import Console
 
 from bots.channels import Channels
 from bots.console import CHANNEL, ConsoleSender
+from cli.service import seed_all
 from core.db import close_db, migrate_db, open_db
 from core.events import service as events
 from core.events.processing import process
-from core.factors.service import seed_factor_sets
 from core.metrics import Metrics
 from core.outbox.delivery import deliver
 from core.settings import Settings
@@ -26,7 +26,7 @@ async def run_chat(settings: Settings, lang: str, user: str, stdin: TextIO,
     await migrate_db(settings.database_url)
     await open_db(settings.database_url)
     try:
-        await seed_factor_sets()
+        await seed_all()
         await _converse(settings, lang, user, stdin, stdout)
     finally:
         await close_db()

@@ -16,6 +16,7 @@ from core.db import close_db, migrate_db, open_db
 from core.factors.service import seed_factor_sets
 from core.queue import start_embedded_redis
 from core.settings import Settings
+from core.training.seed import seed_training
 from web.app import create_app
 from workers.context import shutdown
 from workers.settings import worker_options
@@ -31,10 +32,15 @@ def migrate(settings: Settings, _: argparse.Namespace | None = None) -> int:
     return 0
 
 
+async def seed_all() -> list[str]:
+    """Reference data: factor sets and training modules; each seeder is idempotent."""
+    return [*await seed_factor_sets(), *await seed_training()]
+
+
 async def _seed(settings: Settings) -> list[str]:
     await open_db(settings.database_url)
     try:
-        return await seed_factor_sets()
+        return await seed_all()
     finally:
         await close_db()
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from redis.asyncio import Redis
+
 from core.i18n import Catalogs
 from core.settings import Settings
 
@@ -22,6 +24,8 @@ class Runtime:
     clock: Callable[[], datetime] = utcnow
     # Read-mostly caches of seeded data, filled on first use (lexicons, provinces).
     cache: dict[str, Any] = field(default_factory=dict)
+    # Leaderboards and other rebuildable state; None where no Redis runs (the terminal chat).
+    redis: Redis | None = None
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:

@@ -12,9 +12,12 @@ from core.diary.parse import Lexicon, ParsedEntry, parse_entry
 from core.factors import service as factors
 from core.factors.labels import METHOD_LABELS
 from core.factors.models import EmissionFactor, FactorSet, WasteCategory
+from core.gamification import progress
+from core.gamification.limits import DailyLimits
 from core.messages import Button, Kind, Reply
 from handlers.diary_text import describe_entry, quantity_text, signed
 from handlers.menu import main_menu
+from handlers.progress import progress_rules
 
 router = Router()
 
@@ -167,14 +170,14 @@ def _split(weight: str) -> tuple[Decimal, str]:
     return Decimal(digits), weight[len(digits):]
 
 
-
 async def _record(turn: Turn, category: WasteCategory, factor: EmissionFactor,
                   draft: Draft) -> list[Reply]:
     assert turn.user is not None and draft.quantity is not None
     unit = draft.unit or ("pcs" if category.piece_grams else "kg")
     try:
-        recorded = await diary.record_entry(turn.user, factor, Decimal(draft.quantity), unit,
-                                            f"{turn.key}:diary", turn.now)
+        recorded = await diary.record_entry(
+            turn.user, factor, Decimal(draft.quantity), unit, f"{turn.key}:diary", turn.now,
+            DailyLimits.from_settings(turn.runtime.settings))
     except diary.InvalidWeight:
         turn.notices.append(Reply(turn.t("Please give a weight between 10 g and 100 kg.")))
         return _ask_weight(turn, category, factor, replace(draft, quantity=None))
@@ -183,7 +186,8 @@ async def _record(turn: Turn, category: WasteCategory, factor: EmissionFactor,
                                          "waste. Please give the weight in g or kg.")))
         return _ask_weight(turn, category, factor, replace(draft, quantity=None))
     turn.state.end()
-    text = await describe_entry(turn, recorded.entry, recorded.balance)
+    done = await progress.after_entry(turn.user, recorded.entry, turn.now, progress_rules(turn))
+    text = await describe_entry(turn, recorded.entry, recorded.balance, done)
     return [Reply(text, buttons=(Button(turn.t("Log more"), "log"),
                                  Button(turn.t("Undo"), "undo"),
                                  Button(turn.t("Menu"), "menu")))]

@@ -22,6 +22,10 @@ def main_menu(turn: Turn, text: str | None = None) -> Reply:
     return Reply(text or t("What would you like to do?"), buttons=(
         Button(t("Log waste"), "log"),
         Button(t("Report a dump"), "report"),
+        Button(t("Learn"), "learn"),
+        Button(t("My progress"), "progress"),
+        Button(t("Rank"), "rank"),
+        Button(t("Friends"), "friends"),
         Button(t("My reports"), "myreports"),
         Button(t("My credits"), "balance"),
         Button(t("Undo last entry"), "undo"),
@@ -48,6 +52,12 @@ async def show_help(turn: Turn) -> list[Reply]:
         "\"my reports\" lists your reports; \"status WN-7K3Q\" shows one.\n"
         "• \"balance\" shows your credits and CO2e saved.\n"
         "• \"undo\" removes your last entry.\n"
+        "• \"learn\" opens short quizzes on sorting waste; passing earns credits and a "
+        "certificate.\n"
+        "• \"progress\" shows your level, streak, achievements and today's goals; \"rank\" "
+        "the leaderboards.\n"
+        "• \"friends\" lists your friends, \"invite\" gives your invite code, \"privacy\" "
+        "sets who sees your name.\n"
         "• \"link\" shares your diary with your other chat apps.\n"
         "• \"menu\" shows the menu, \"cancel\" stops what we are doing, "
         "\"language\" changes the language.")

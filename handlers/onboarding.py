@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from core.conversation.router import Router, Turn
+from core.conversation.router import Router, Turn, normalize
 from core.messages import Button, Kind, Reply
+from core.social.invites import looks_like_code, normalize_code
 from core.users import service as users
 from core.users.regions import (
     REGION_TIMEZONES,
@@ -12,6 +13,7 @@ from core.users.regions import (
     match_province,
     region_of_point,
 )
+from handlers.friends import JOIN_WORDS, join_reply
 from handlers.menu import language_buttons, main_menu
 
 router = Router()
@@ -19,6 +21,10 @@ router = Router()
 SKIP = {"skip", "ข้าม", "छोड़ें", "छोड़ो", "skip it"}
 # Survives State.go (a leading "_"), until consent is given.
 UNKEPT_PHOTO = "_photo_before_consent"
+# A friend's invite code given before consent ("/start CODE" from a Telegram link, or
+# "join CODE"), kept until consent to record the referral; it also survives State.go.
+INVITE_CODE = "_invite_code"
+CODE_WORDS = {"start", *(word for words in JOIN_WORDS.values() for word in words)}
 YES = {"yes", "y", "ok", "agree", "i agree", "ใช่", "ตกลง", "ยอมรับ", "हाँ", "हां", "सहमत"}
 NO = {"no", "n", "no thanks", "ไม่", "ไม่ยอมรับ", "नहीं"}
 
@@ -37,17 +43,21 @@ def consent_prompt(turn: Turn) -> Reply:
     return Reply(text, buttons=buttons)
 
 
-@router.intent("start", words={"en": ["start", "hi", "hello", "begin"],
+@router.intent("start", takes_args=True, words={"en": ["start", "hi", "hello", "begin"],
                                "th": ["เริ่ม", "สวัสดี"], "hi": ["शुरू", "नमस्ते"]})
 async def start(turn: Turn) -> list[Reply]:
     _note_unkept_photo(turn)
     if turn.identity.blocked:
         turn.identity.blocked = False
         await turn.identity.save(update_fields=["blocked"])
+    code = _invite_code_in(turn)
     if turn.user is not None:
+        if code:
+            joined = await join_reply(turn, code)
+            return [main_menu(turn, joined.text)]
         return [main_menu(turn, turn.t("Welcome back! What would you like to do?"))]
     turn.state.go("onboarding", "consent")
-    return [consent_prompt(turn)]
+    return [*_keep_invite_code(turn, code), consent_prompt(turn)]
 
 
 @router.intent("consent")
@@ -61,13 +71,14 @@ async def consent_typed(turn: Turn) -> list[Reply]:
     word = turn.msg.text.strip().casefold()
     if word in YES or word in NO:
         return await _decide(turn, word in YES)
-    return [consent_prompt(turn)]
+    return [*_keep_invite_code(turn, _invite_code_in(turn)), consent_prompt(turn)]
 
 
 async def _decide(turn: Turn, agreed: bool) -> list[Reply]:
     if turn.user is not None:
         return [main_menu(turn, turn.t("You have already agreed. What would you like to do?"))]
     if not agreed:
+        turn.state.slots.pop(INVITE_CODE, None)
         turn.state.end()
         return [Reply(turn.t("No problem. I have not stored anything about you. Send \"start\" "
                              "if you change your mind."))]
@@ -83,7 +94,31 @@ async def _decide(turn: Turn, agreed: bool) -> list[Reply]:
         replies.insert(0, Reply(turn.t(
             "I couldn't keep the photo you sent before you agreed. When we've finished here, "
             "please send it again to report the spot.")))
+    if code := turn.state.slots.pop(INVITE_CODE, None):
+        replies.insert(0, await join_reply(turn, str(code)))
     return replies
+
+
+def _invite_code_in(turn: Turn) -> str | None:
+    """The code in "/start CODE" (Telegram deep links) or "join CODE" (LINE links, SMS).
+
+    Read from the text itself: before consent the engine sends "join CODE" here without
+    its arguments, as "join" is not an intent open before consent.
+    """
+    if turn.msg.kind is not Kind.TEXT:
+        return None
+    word, _, rest = normalize(turn.msg.text).partition(" ")
+    if word not in CODE_WORDS or not looks_like_code(rest):
+        return None
+    return normalize_code(rest)
+
+
+def _keep_invite_code(turn: Turn, code: str | None) -> list[Reply]:
+    if code is None:
+        return []
+    turn.state.slots[INVITE_CODE] = code
+    return [Reply(turn.t("Your friend's invite code {code} is saved. Once you agree, you'll "
+                         "be friends.", code=code))]
 
 
 def _note_unkept_photo(turn: Turn) -> None:

@@ -16,6 +16,7 @@ from core.media.store import MediaStore, open_configured_store
 from core.metrics import Metrics
 from core.runtime import Runtime
 from core.settings import Settings
+from core.social.hooks import settle_and_refresh_hook
 from handlers import build_router
 
 
@@ -34,9 +35,13 @@ class JobDeps:
 def build_pipeline(settings: Settings, channels: Channels, metrics: Metrics,
                    media: MediaStore | None = None) -> Pipeline:
     hold = {"sms": timedelta(milliseconds=settings.sms_twiml_wait_ms)}
-    return Pipeline(Engine(build_router()), Runtime.build(settings), channels.parsers, metrics,
+    runtime = Runtime.build(settings)
+    runtime.redis = metrics.redis
+    hooks = (settle_and_refresh_hook(metrics.redis, runtime),) if metrics.redis else ()
+    return Pipeline(Engine(build_router()), runtime, channels.parsers, metrics,
                     language_lookups=channels.language_lookups,
-                    media_fetchers=channels.media_fetchers, media_store=media, reply_hold=hold)
+                    media_fetchers=channels.media_fetchers, media_store=media, reply_hold=hold,
+                    after_commit=hooks)
 
 
 

@@ -9,7 +9,7 @@ from arq.worker import func
 
 from core.queue import JOB_PROCESS_EVENT, JOB_SEND, JOB_THROTTLE_NOTICE, redis_settings
 from core.settings import Settings
-from workers import jobs
+from workers import jobs, social_jobs
 from workers.context import shutdown, startup
 
 
@@ -18,6 +18,7 @@ class WorkerSettings:
         func(jobs.process_event, name=JOB_PROCESS_EVENT, max_tries=3),
         func(jobs.send_outbound, name=JOB_SEND, max_tries=3),
         func(jobs.notify_throttled, name=JOB_THROTTLE_NOTICE),
+        func(social_jobs.rebuild_leaderboards, name="rebuild_leaderboards"),
     ]
     on_startup = startup
     on_shutdown = shutdown
@@ -33,7 +34,13 @@ def worker_options(settings: Settings, *, own_db: bool = True, burst: bool = Fal
     every = settings.sweep_interval_seconds
     return {
         "functions": WorkerSettings.functions,
-        "cron_jobs": [cron(jobs.sweep, second=set(range(0, 60, every)), run_at_startup=True)],
+        "cron_jobs": [
+            cron(jobs.sweep, second=set(range(0, 60, every)), run_at_startup=True),
+            # 19:10 UTC is past midnight in both Bangkok (02:10) and India (00:40).
+            cron(social_jobs.rebuild_leaderboards, hour={19}, minute={10}),
+            cron(social_jobs.rebuild_leaderboards_if_missing, minute=set(range(0, 60, 10)),
+                 run_at_startup=True),
+        ],
         "job_timeout": settings.job_timeout_seconds,
         "on_startup": WorkerSettings.on_startup,
         "on_shutdown": WorkerSettings.on_shutdown,

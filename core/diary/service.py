@@ -13,6 +13,7 @@ from tortoise.queryset import QuerySet
 from core.diary.models import DiaryEntry
 from core.factors.credits import entry_credits
 from core.factors.models import EmissionFactor, FactorSet, WasteCategory
+from core.gamification.limits import FLAGGED, DailyLimits, assess, flag_for_review
 from core.ledger import service as ledger
 from core.ledger.models import LedgerEntry
 from core.users.models import User
@@ -61,11 +62,15 @@ class Recorded:
 
 
 async def record_entry(user: User, factor: EmissionFactor, quantity: Decimal, unit: str,
-                       key: str, now: datetime) -> Recorded:
-    """Store one entry with a snapshot of its factor, and credit it. Call in a transaction."""
+                       key: str, now: datetime, limits: DailyLimits | None = None) -> Recorded:
+    """Store one entry with a snapshot of its factor, and credit it within the daily limits
+    (docs/credits.md, "Caps and review"). Call in a transaction."""
+    # Serialise a person's entries (PostgreSQL), so the day's totals the limits read hold.
+    await User.select_for_update(no_key=True).get(id=user.id)
     existing = await DiaryEntry.get_or_none(key=key)
     if existing is not None:
         return Recorded(existing, await ledger.balance(user.id))
+    limits = limits or DailyLimits.defaults()
     category: WasteCategory = await factor.category
     fset: FactorSet = await category.factor_set
     base = await EmissionFactor.get_or_none(category=category, method=fset.baseline_method)
@@ -74,15 +79,19 @@ async def record_entry(user: User, factor: EmissionFactor, quantity: Decimal, un
     avoided = None
     if factor.kg_co2e_per_kg is not None and ef_base is not None:
         avoided = _co2e_grams(grams, ef_base - factor.kg_co2e_per_kg)
+    day = local_date(now, user.timezone)
+    verdict = await assess(user.id, category.id, day, grams,
+                           entry_credits(grams, factor.credits_per_kg), limits)
     entry = await DiaryEntry.create(
         key=key, user=user, category=category, factor=factor, method=factor.method,
         quantity=quantity, unit=unit, grams=grams, ef_method=factor.kg_co2e_per_kg,
         ef_baseline=ef_base, credits_per_kg=factor.credits_per_kg, factor_set=fset.code,
         factor_version=fset.version, factor_source=factor.factor_source,
         co2e_emitted_g=_co2e_grams(grams, factor.kg_co2e_per_kg), co2e_avoided_g=avoided,
-        credits=entry_credits(grams, factor.credits_per_kg),
-        local_date=local_date(now, user.timezone), created_at=now,
+        credits=verdict.credits, review=verdict.review, local_date=day, created_at=now,
     )
+    if verdict.review == FLAGGED:
+        await flag_for_review(entry, verdict, limits, now)
     row = await ledger.append(user, entry.credits, "diary", f"diary:{entry.id}",
                               f"diary:{key}", now)
     return Recorded(entry, row.balance_after)

@@ -17,7 +17,8 @@ from tests.harness import Chat, buttons_of, text_of
 
 T0 = datetime(2026, 3, 11, 5, 0, tzinfo=UTC)
 IDLE_NOTICE = "That conversation was idle for a while, so I closed it. Let's start fresh."
-MAIN_MENU = ["log", "report", "myreports", "balance", "undo", "language", "help"]
+MAIN_MENU = ["log", "report", "learn", "progress", "rank", "friends", "myreports", "balance",
+             "undo", "language", "help"]
 
 
 def at(chat: Chat, when: datetime) -> None:
@@ -87,7 +88,7 @@ async def test_a_number_selects_that_button_of_the_last_numbered_menu(
         settings: Settings) -> None:
     chat = await onboarded(settings)
     assert buttons_of(await chat.say("menu")) == MAIN_MENU
-    replies = await chat.say("4")  # the fourth button is "balance"
+    replies = await chat.say("8")  # the eighth button is "balance"
     assert "Your green credits: 0" in text_of(replies)
 
 
@@ -103,8 +104,8 @@ async def test_a_number_picks_the_second_method_of_a_category(settings: Settings
 
 async def test_a_number_outside_the_menu_is_not_a_choice(settings: Settings) -> None:
     chat = await onboarded(settings)
-    await chat.say("menu")  # seven buttons
-    replies = await chat.say("8")
+    await chat.say("menu")  # eleven buttons
+    replies = await chat.say("12")
     assert "Sorry, I didn't understand that." in text_of(replies)
     assert "Your green credits" not in text_of(replies)
 

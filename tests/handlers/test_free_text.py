@@ -40,10 +40,16 @@ async def test_english_line_logs_plastic_bottles_recycled(settings: Settings) ->
     replies = await chat.say("2 kg plastic bottles recycled")
     # 2000 g x (1.0388 - 0.4044) = 1268.8 -> 1269 g avoided; 2 kg x 15 = 30 credits
     assert await logged() == ("th-diary", "plastic_bottles", "recycled", 2000, 1269, 30)
+    # The first entry also unlocks First Step (+10) and meets Daily Recycler (+15):
+    # 30 + 10 + 15 = 55 (th_diary_gamification.csv)
     assert text_of(replies).splitlines() == [
         "Logged: 2 kg Plastic bottles, Recycled.",
         "You avoided 1.27 kg CO2e compared with throwing it away.",
-        "+30 credits. Balance: 30.",
+        "+30 credits.",
+        "Achievement unlocked: First Step! +10 credits.",
+        "Daily goal met: Daily Recycler! +15 credits.",
+        "Balance: 55.",
+        "Day streak: 1.",
     ]
 
 
@@ -53,8 +59,9 @@ async def test_thai_line_logs_plastic_bottles_recycled(settings: Settings) -> No
     # the same entry as the English line: 1269 g avoided, 30 credits
     assert await logged() == ("th-diary", "plastic_bottles", "recycled", 2000, 1269, 30)
     t = chat.pipeline.runtime.catalogs.translator("th")
-    assert replies[0].text.splitlines()[-1] == t("{credits} credits. Balance: {balance}.",
-                                                  credits="+30", balance=30)
+    # and the same rewards: 30 + 10 (first entry) + 15 (daily recycling goal) = 55
+    assert replies[0].text.splitlines()[2] == t("{credits} credits.", credits="+30")
+    assert t("Balance: {balance}.", balance=55) in replies[0].text.splitlines()
 
 
 async def test_grams_and_food_waste_composted(settings: Settings) -> None:
@@ -149,16 +156,25 @@ async def test_balance_shows_credits_co2e_today_and_week(settings: Settings) -> 
     await chat.say("500g food waste composted")
     await chat.say("1 kg glass bottles recycled")
     replies = await chat.say("balance")
-    # credits: 2 x 15 + 0.5 x 22 + 1 x 25 = 30 + 11 + 25 = 66
+    # entries: 2 x 15 + 0.5 x 22 + 1 x 25 = 30 + 11 + 25 = 66
+    # rewards (th_diary_gamification.csv): Sunday first_scan 10 + recycle_something 15;
+    # Wednesday compost_organic 25 + recycle_something 15, and plastic_free 150 for Sunday
+    # (entries, no plastic binned or burned): 10 + 15 + 25 + 15 + 150 = 215; 66 + 215 = 281
     # avoided: 1269 + 1099 + 1000 x (0.5 - 0.2) = 1269 + 1099 + 300 = 2668 g -> 2.67 kg
     # today and this week (Wednesday): 500 g + 1000 g = 1.5 kg in 2 entries
+    # level 2 from 100 earned; 500 - 281 = 219 to level 3. Monday and Tuesday are missed in
+    # one ISO week: the second miss ends the streak, so it is 1. 281 / 500 = 0.56 -> 0.5 tree
     assert replies[0].text.splitlines() == [
-        "Your green credits: 66",
+        "Your green credits: 281",
         "CO2e avoided so far: 2.67 kg",
         "Today: 1.5 kg, entries: 2",
         "This week: 1.5 kg",
+        "Level 2: Green Warrior",
+        "281 credits earned, 219 more to Eco Champion.",
+        "Day streak: 1 (longest: 1)",
+        "Trees equivalent: 0.5 (500 credits = 1 tree)",
     ]
-    assert buttons_of(replies) == ["log", "menu"]
+    assert buttons_of(replies) == ["log", "progress", "menu"]
 
 
 async def test_balance_after_undo_leaves_the_entry_out(settings: Settings) -> None:
@@ -167,8 +183,10 @@ async def test_balance_after_undo_leaves_the_entry_out(settings: Settings) -> No
     await chat.say("500g food waste composted")
     await chat.say("undo")
     replies = await chat.say("balance")
-    assert replies[0].text.splitlines() == [
-        "Your green credits: 30",  # 30 + 11 - 11
+    assert replies[0].text.splitlines()[:4] == [
+        # 30 + 11 - 11, and the rewards that stay: first_scan 10, recycle_something 15,
+        # compost_organic 25 (th_diary_gamification.csv): 30 + 10 + 15 + 25 = 80
+        "Your green credits: 80",
         "CO2e avoided so far: 1.27 kg",  # 1269 g
         "Today: 2 kg, entries: 1",
         "This week: 2 kg",

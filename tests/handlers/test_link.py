@@ -22,7 +22,8 @@ async def test_a_second_chat_shares_the_diary_and_balance(settings: Settings) ->
     await first.say("2 kg plastic bottles recycled")
     code = await code_from(first)
     assert "Linked" in text_of(await second.say(f"link {code}"))
-    assert "Your green credits: 30" in text_of(await second.say("balance"))
+    # 30 for the entry, + 10 First Step, + 15 Daily Recycler.
+    assert "Your green credits: 55" in text_of(await second.say("balance"))
     assert await User.all().count() == 1
     assert {i.user_id async for i in Identity.all()} == {(await User.get()).id}
 

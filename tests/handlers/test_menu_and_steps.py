@@ -11,7 +11,8 @@ from core.events.models import EventStatus, InboundEvent
 from core.settings import Settings
 from tests.harness import Chat, buttons_of, text_of
 
-MAIN_MENU = ["log", "report", "myreports", "balance", "undo", "language", "help"]
+MAIN_MENU = ["log", "report", "learn", "progress", "rank", "friends", "myreports", "balance",
+             "undo", "language", "help"]
 HELP_START = "I keep your waste diary and count your green credits."
 UNKNOWN = ("Sorry, I didn't understand that. Try \"2 kg plastic bottles recycled\", "
            "\"balance\" or \"menu\".")
@@ -203,6 +204,7 @@ async def test_undo_reports_what_was_removed(settings: Settings) -> None:
     chat = await onboarded(settings)
     await chat.say("2 kg plastic bottles recycled")
     replies = await chat.tap("undo")
+    # The entry's 30 go; First Step (10) and Daily Recycler (15) stay.
     assert replies[0].text == ("Removed: 2 kg Plastic bottles, Recycled. -30 credits. "
-                               "Balance: 0.")
+                               "Balance: 25.")
     assert (await DiaryEntry.get()).undone_at is not None

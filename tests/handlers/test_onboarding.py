@@ -20,7 +20,8 @@ from tests.harness import Chat, buttons_of, text_of
 POT = Path(__file__).resolve().parents[2] / "locales" / "messages.pot"
 SCRIPT = {"en": re.compile(r"[A-Za-z]"), "th": re.compile(r"[\u0e00-\u0e7f]"),
           "hi": re.compile(r"[\u0900-\u097f]")}
-MAIN_MENU = ["log", "report", "myreports", "balance", "undo", "language", "help"]
+MAIN_MENU = ["log", "report", "learn", "progress", "rank", "friends", "myreports", "balance",
+             "undo", "language", "help"]
 
 
 def msgid(prefix: str) -> str:

@@ -23,7 +23,7 @@ LAT, LON = "13.756300", "100.501800"  # Bangkok, Sanam Luang
 LAT_30_M, LAT_80_M = "13.756570", "13.757020"
 STEPS = ("photos", "location", "types", "size", "note", "confirm")
 PROVINCE = {"en": "Bangkok", "th": "Bangkok", "hi": "Maharashtra"}
-MAIN_MENU_START = ["log", "report", "myreports"]
+MAIN_MENU_START = ["log", "report", "learn"]
 
 
 async def reporter(settings: Settings, sender: str = "tester", lang: str = "en") -> Chat:

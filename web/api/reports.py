@@ -25,6 +25,7 @@ from core.reports import actions, lifecycle
 from core.reports import service as reports
 from core.reports.models import OPEN_STATUSES, Report, Status
 from core.reports.notify import media_url
+from core.social.hooks import settle_and_refresh_hook
 from core.staff.models import Role, Staff
 from web.api import ApiError, ApiRoute, listing
 from web.api.auth import EVERY_ROLE, can_see, require
@@ -191,6 +192,10 @@ async def _move(request: Request, staff: Staff, report: Report,
     # Only after the commit: a job must never look for a message that was rolled back.
     for message_id in done.message_ids:
         await schedule_send(deps.queue, message_id, now)
+    reporter_id = done.report.reporter_id  # type: ignore[attr-defined]
+    if deps.queue is not None and reporter_id:
+        # Verification credits the reporter: their boards and referral follow.
+        await settle_and_refresh_hook(deps.queue, deps.runtime)(reporter_id)
     return await detail(done.report, staff, deps, now)
 
 
