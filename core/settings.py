@@ -48,8 +48,9 @@ class Settings(BaseSettings):
     # Webhook bodies above this are refused with 413; LINE batches events, so
     # leave room for many: 1 MiB is well above any documented event body.
     webhook_max_body_bytes: int = 1_048_576
-    # Per-user flood limit, checked at ingest: this many events per window.
-    flood_max_events: int = 20
+    # Per-user flood limit, checked at ingest: this many events per window. One a second
+    # leaves room for someone tapping through a quiz, and stops scripts.
+    flood_max_events: int = 60
     flood_window_seconds: int = 60
     # SMS replies ready within this window go back as TwiML; later ones by REST.
     # Twilio waits up to 15 s (PLATFORMS.md C8); we stay far below 1 s.
