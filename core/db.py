@@ -22,6 +22,8 @@ MODEL_MODULES = [
     "core.training.models",
     "core.gamification.models",
     "core.social.models",
+    "core.routes.models",
+    "core.analytics.models",
 ]
 
 

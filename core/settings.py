@@ -92,6 +92,41 @@ class Settings(BaseSettings):
     # 2.0", 2018), so 25 kg of one kind from one household in a day is implausible.
     implausible_daily_kg: int = 25
 
+    # Collection routes. Straight-line distances are stretched by this road factor: urban
+    # circuity factors of about 1.2-1.4 (Ballou, Rahardja and Sakai, "Selected country
+    # circuity factors for road travel distance estimation", Transportation Research A, 2002).
+    road_factor: float = 1.3
+    # Average speed of a collection truck between stops, and time spent at each stop: set
+    # them per municipality; these defaults are assumptions for dense urban wards.
+    truck_speed_kmh: float = 20.0
+    stop_service_minutes: int = 5
+    osrm_url: str = ""  # a distance-matrix server; empty: haversine x road_factor
+    planner_solver: str = "pyvrp"  # or "vroom" for sub-second re-planning
+    planner_time_limit_s: float = 5.0
+    # A re-plan keeps a sent route's stop order when that costs at most this much extra.
+    replan_keep_order_percent: float = 10.0
+    # Next day's routes are planned at this local hour in each ward.
+    planning_hour: int = 20
+
+    # Reminders, in each person's local time; nothing is sent in the quiet hours.
+    diary_reminder_hour: int = 19
+    streak_reminder_hour: int = 20
+    quiet_start: str = "21:00"
+    quiet_end: str = "07:00"
+    training_reminder_days: int = 3
+
+    # Platform send limits (PLATFORMS.md): Telegram about 30 messages/s in bulk and 1/s per
+    # chat (Bot FAQ); LINE 2,000 requests/s for push (API reference rate limits) and 500
+    # recipients per multicast; Twilio 1 segment/s per long code (error 30001 docs).
+    telegram_per_second: float = 30.0
+    telegram_per_chat_per_second: float = 1.0
+    line_per_second: float = 2000.0
+    line_multicast_max: int = 500
+    twilio_segments_per_second: float = 1.0
+
+    # Analytics roll-ups run nightly at this local hour in the municipality's timezone.
+    analytics_hour: int = 2
+
     # Referrals: both people get this once the newcomer's first real activity counts.
     referral_credits: int = 50
     referrals_per_day_limit: int = 10

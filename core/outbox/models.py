@@ -41,3 +41,19 @@ class OutboundMessage(Model):
     class Meta:
         table = "outbound_messages"
         indexes = (("status", "not_before"),)
+
+
+class PlatformMessage(Model):
+    """One message as the platform knows it (a Twilio SID), with its delivery status."""
+
+    id = fields.BigIntField(primary_key=True)
+    outbound: fields.ForeignKeyRelation[OutboundMessage] = fields.ForeignKeyField(
+        "wastenexus.OutboundMessage", related_name="platform_messages",
+        on_delete=fields.CASCADE)
+    platform_id = fields.CharField(max_length=64, unique=True)
+    status = fields.CharField(max_length=24, default="sent")
+    error_code = fields.CharField(max_length=16, default="")
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "platform_messages"

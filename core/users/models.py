@@ -20,6 +20,12 @@ class User(Model):
     consented_at = fields.DatetimeField()
     # Who sees this person by name on leaderboards: public, friends or private.
     visibility = fields.CharField(max_length=8, default="friends")
+    # Reminders: each kind can be turned off; none is sent in the quiet hours (local time).
+    remind_diary = fields.BooleanField(default=True)
+    remind_streak = fields.BooleanField(default=True)
+    remind_training = fields.BooleanField(default=True)
+    quiet_start = fields.TimeField(null=True)  # null: the defaults in settings
+    quiet_end = fields.TimeField(null=True)
     invite_code = fields.CharField(max_length=12, null=True, unique=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
